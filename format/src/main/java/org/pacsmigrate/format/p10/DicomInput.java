@@ -15,7 +15,7 @@ final class DicomInput {
   private final SeekableByteChannel channel;
   private final InputStream stream;
   private final long size;
-  private final byte[] buf = new byte[64 * 1024];
+  private final byte[] buf;
   private int bufPos;
   private int bufLen;
   private long bufStart;
@@ -25,6 +25,8 @@ final class DicomInput {
     this.stream = stream;
     this.size = size;
     this.bufStart = start;
+    // Small files are the common case in a PACS; a buffer larger than the file is wasted allocation.
+    this.buf = new byte[(int) (size >= 0 ? Math.max(256, Math.min(64 * 1024, size - start)) : 64 * 1024)];
   }
 
   static DicomInput of(SeekableByteChannel channel) throws IOException {
