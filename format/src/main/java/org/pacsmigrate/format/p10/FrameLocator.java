@@ -14,7 +14,7 @@ import org.pacsmigrate.format.dicom.Tag;
  * YBR_PARTIAL_422 hold two samples per pixel, PS3.3 C.7.6.3.1.2). With Bits Allocated 1 a frame need not end
  * on a byte boundary; each frame then gets the bytes that hold its bits and {@link Frame#firstBit()} says where
  * it starts, so neighbouring frames may share a byte. Pixel data shorter than the frames need is an error;
- * longer (padding) is allowed.
+ * longer (padding) is allowed. Pixel Data with no geometry at all (not an image) is one frame, kept whole.
  *
  * <p>Encapsulated: by the Extended Offset Table, else the Basic Offset Table, else one fragment per frame, else
  * (a single frame) all fragments. Anything else is ambiguous and an error: guessing frame boundaries would risk
@@ -65,6 +65,10 @@ public final class FrameLocator {
     long columns = ds.integer(Tag.Columns, -1);
     long samples = ds.integer(Tag.SamplesPerPixel, 1);
     long bits = ds.integer(Tag.BitsAllocated, -1);
+    if (rows < 1 && columns < 1 && bits < 1 && frames == 1) {
+      // Pixel Data without any image geometry is not an image; keeping it whole as one frame loses nothing.
+      return List.of(new Frame(1, List.of(pixels), 0));
+    }
     if (rows < 1 || columns < 1 || samples < 1 || bits < 1) {
       throw new DicomParseException(file.source(), pixels.offset(),
           "native Pixel Data without valid Rows, Columns, Samples per Pixel and Bits Allocated");
