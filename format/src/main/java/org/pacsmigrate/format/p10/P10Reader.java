@@ -183,8 +183,10 @@ public final class P10Reader {
           && guessed.explicitVr() != declared.explicitVr()) {
         warnings.add("Transfer Syntax " + declared.uid() + " declared but data set is "
             + (guessed.explicitVr() ? "explicit" : "implicit") + " VR: read as found");
-        return guessed.explicitVr() ? TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN
-            : TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN;
+        // Keep the declared UID: for an encapsulated syntax it still says how the frames are compressed.
+        return new TransferSyntax(declared.uid(), declared.name() + " (data set in "
+            + (guessed.explicitVr() ? "explicit" : "implicit") + " VR)", guessed.explicitVr(), false,
+            declared.deflated(), declared.encapsulated(), declared.mediaType());
       }
       return declared;
     }
