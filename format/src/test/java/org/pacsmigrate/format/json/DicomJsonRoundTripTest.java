@@ -124,7 +124,7 @@ class DicomJsonRoundTripTest {
   /** The other way round: canonical JSON survives read then write unchanged. */
   @Test
   void jsonToDataSetToJson() throws IOException {
-    String canonical = json("{'00080005':{'vr':'CS','Value':[null,'ISO_IR 192']},"
+    String canonical = json("{'00080005':{'vr':'CS','Value':['ISO_IR 192']},"
         + "'00100010':{'vr':'PN','Value':[{'Ideographic':'山田'},null,{'Alphabetic':'a','Phonetic':'c=d'}]},"
         + "'00181310':{'vr':'US','Value':[0,64,64,0]},'00280030':{'vr':'DS','Value':[0.50,'n/a',1E+3]},"
         + "'00400275':{'vr':'SQ','Value':[{},{'00400007':{'vr':'LO','Value':[null,'x']}}]},"
