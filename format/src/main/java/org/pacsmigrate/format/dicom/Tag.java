@@ -32,6 +32,7 @@ public final class Tag {
   public static final int FloatPixelData = 0x7FE00008;
   public static final int DoubleFloatPixelData = 0x7FE00009;
   public static final int PixelData = 0x7FE00010;
+  public static final int DataSetTrailingPadding = 0xFFFCFFFC;
   public static final int Item = 0xFFFEE000;
   public static final int ItemDelimitationItem = 0xFFFEE00D;
   public static final int SequenceDelimitationItem = 0xFFFEE0DD;
@@ -56,6 +57,14 @@ public final class Tag {
 
   public static boolean isGroupLength(int tag) {
     return element(tag) == 0;
+  }
+
+  /**
+   * Elements that only serve an encoding and carry no attribute: group lengths and Data Set Trailing Padding
+   * (PS3.10 7.2). They are left out of DICOM JSON and are not compared.
+   */
+  public static boolean isEncodingArtefact(int tag) {
+    return isGroupLength(tag) || tag == DataSetTrailingPadding;
   }
 
   public static boolean isPixelData(int tag) {

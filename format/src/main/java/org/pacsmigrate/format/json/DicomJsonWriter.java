@@ -36,7 +36,7 @@ import org.pacsmigrate.format.dicom.VR;
  *       (PS3.18 allows strings for IS and DS; {@link DicomJsonReader} accepts both).</li>
  *   <li>FL, FD: the shortest text that reads back to the same float or double, whatever the JDK; NaN and
  *       the infinities, which JSON numbers cannot hold, as the strings "NaN", "Infinity", "-Infinity".</li>
- *   <li>Group lengths (gggg,0000) are left out (F.2.2). Encapsulated pixel data has no inline form, so the
+ *   <li>Group lengths (gggg,0000) and Data Set Trailing Padding are left out: they carry no attribute. Encapsulated pixel data has no inline form, so the
  *       policy must give it a BulkDataURI.</li>
  * </ul>
  */
@@ -90,7 +90,7 @@ public final class DicomJsonWriter {
     SpecificCharacterSet cs = characterSet(ds, inherited, sequence, item);
     g.writeStartObject();
     for (DicomElement e : ds.elements()) {
-      if (!Tag.isGroupLength(e.tag())) {
+      if (!Tag.isEncodingArtefact(e.tag())) {
         writeElement(e, JsonModel.path(sequence, item, e.tag()), cs, g);
       }
     }

@@ -67,7 +67,7 @@ public final class DataSetComparator {
       tags.add(e.tag());
     }
     for (int tag : tags) {
-      if (Tag.isGroupLength(tag) || tag == Tag.SpecificCharacterSet
+      if (Tag.isEncodingArtefact(tag) || tag == Tag.SpecificCharacterSet
           || parent == null && ignoredTopLevel.contains(tag)) {
         continue;
       }

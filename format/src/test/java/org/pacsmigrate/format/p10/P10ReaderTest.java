@@ -274,6 +274,23 @@ class P10ReaderTest {
     }
   }
 
+  @Test
+  void headerOfAFileLargerThan2GbIsReadWithoutTouchingItsPixels() throws IOException {
+    long pixelLength = 0xF0000000L;
+    byte[] header = TestEncoder.explicitLe().preamble().meta("1.2.840.10008.1.2.1")
+        .element(0x00280010, "US", TestEncoder.le16(4096)).header(Tag.PixelData, "OW", pixelLength)
+        .bytes();
+    Path p = dir.resolve("sparse.dcm");
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(p.toFile(), "rw")) {
+      f.write(header);
+      f.setLength(header.length + pixelLength); // sparse: no disk is used for the pixels
+    }
+    DicomFile f = new P10Reader().read(p);
+    BulkData px = f.dataSet().get(Tag.PixelData).bulk();
+    assertEquals(header.length, px.offset());
+    assertEquals(pixelLength, px.length());
+  }
+
   // --- Bad input: typed errors with offsets, never huge allocations or endless loops.
 
   @Test
