@@ -18,14 +18,14 @@ public final class TextValues {
       return out;
     }
     if (vr.isSingleValuedText()) {
-      String v = trimEnd(value, vr);
+      String v = trimEnd(value);
       if (!v.isEmpty()) {
         out.add(v);
       }
       return out;
     }
     for (String part : value.split("\\\\", -1)) {
-      out.add(trimStart(trimEnd(part, vr)));
+      out.add(trimStart(trimEnd(part)));
     }
     if (out.size() == 1 && out.get(0).isEmpty()) {
       out.clear();
@@ -47,7 +47,7 @@ public final class TextValues {
     return t.replace(".e", ".0e").replace(".E", ".0E");
   }
 
-  private static String trimEnd(String s, VR vr) {
+  private static String trimEnd(String s) {
     int end = s.length();
     while (end > 0 && (s.charAt(end - 1) == ' ' || s.charAt(end - 1) == 0)) {
       end--;

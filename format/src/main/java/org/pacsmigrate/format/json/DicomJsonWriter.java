@@ -16,6 +16,7 @@ import org.pacsmigrate.format.dicom.DataSet;
 import org.pacsmigrate.format.dicom.DicomElement;
 import org.pacsmigrate.format.dicom.ElementPath;
 import org.pacsmigrate.format.dicom.Tag;
+import org.pacsmigrate.format.dicom.TextValues;
 import org.pacsmigrate.format.dicom.VR;
 
 /**
@@ -221,11 +222,8 @@ public final class DicomJsonWriter {
   }
 
   private static void writeText(String text, VR vr, JsonGenerator g) throws IOException {
-    String[] values = vr.isSingleValuedText() ? new String[] {text} : text.split("\\\\", -1);
-    for (int i = 0; i < values.length; i++) {
-      values[i] = trim(values[i], vr);
-    }
-    if (values.length == 1 && values[0].isEmpty()) {
+    List<String> values = TextValues.split(vr, text);
+    if (values.isEmpty()) {
       return; // only padding: no value
     }
     g.writeArrayFieldStart(JsonModel.VALUE);
@@ -241,20 +239,6 @@ public final class DicomJsonWriter {
       }
     }
     g.writeEndArray();
-  }
-
-  private static String trim(String s, VR vr) {
-    int end = s.length();
-    while (end > 0 && (s.charAt(end - 1) == ' ' || s.charAt(end - 1) == '\0')) {
-      end--;
-    }
-    int start = 0;
-    if (!vr.isSingleValuedText()) {
-      while (start < end && s.charAt(start) == ' ') {
-        start++;
-      }
-    }
-    return s.substring(start, end);
   }
 
   private static void writePersonName(String v, JsonGenerator g) throws IOException {
