@@ -23,7 +23,8 @@ import org.pacsmigrate.format.json.DicomJsonException;
  * Bits Allocated 1 frames that share a byte, a little more than the original value): all frames of an instance
  * share one Content-Type, so one head, frame 1's, is read per instance.
  *
- * <p>Not thread-safe: use one per thread, or resolve before sharing.
+ * <p>It remembers every element it made while its archive is open (a map entry per bulk value, small next to
+ * the data sets themselves). Safe for use from several threads.
  */
 public final class PlaceholderResolver implements BulkDataResolver {
   private static final long BULK_DATA_OVERHEAD =
@@ -49,13 +50,17 @@ public final class PlaceholderResolver implements BulkDataResolver {
       case FRAME, BULK_DATA -> entryDataLength(path, ArchiveLayout.entryFor(archive.studyUid(), uri), parsed);
     };
     DicomElement element = DicomElement.ofBulk(tag, vr, new BulkData(0, length));
-    uris.put(element, parsed.relative());
+    synchronized (uris) {
+      uris.put(element, parsed.relative());
+    }
     return element;
   }
 
   /** The URI an element of a data set this resolver made was resolved from; null for any other element. */
   public String uriOf(DicomElement element) {
-    return uris.get(element);
+    synchronized (uris) {
+      return uris.get(element);
+    }
   }
 
   /** The URI of the element at {@code path} in {@code instance}; null when there is none or it had no URI. */
@@ -71,12 +76,12 @@ public final class PlaceholderResolver implements BulkDataResolver {
       ds = sq.items().get(items.get(i));
     }
     DicomElement e = ds.get(path.tag());
-    return e == null ? null : uris.get(e);
+    return e == null ? null : uriOf(e);
   }
 
   /** The entry name of the element's URI (frame and bulk data URIs; null for Pixel Data's frames folder). */
   public String entryOf(DicomElement element) {
-    String uri = uris.get(element);
+    String uri = uriOf(element);
     if (uri == null || ArchiveUri.parse(uri).kind() == ArchiveUri.Kind.FRAMES) {
       return null;
     }

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 import org.pacsmigrate.format.dicom.DataSet;
+import org.pacsmigrate.format.dicom.DicomElement;
+import org.pacsmigrate.format.dicom.ElementPath;
 import org.pacsmigrate.format.json.BulkDataResolver;
 import org.pacsmigrate.format.json.DicomJsonReader;
 
@@ -22,6 +24,7 @@ import org.pacsmigrate.format.json.DicomJsonReader;
 public final class StudyArchive implements Closeable {
   private final String studyUid;
   private final EntryStore store;
+  private PlaceholderResolver placeholders;
 
   private StudyArchive(String studyUid, EntryStore store) {
     this.studyUid = studyUid;
@@ -83,9 +86,25 @@ public final class StudyArchive implements Closeable {
     }
   }
 
-  /** A resolver that reads no bulk data and can map each element back to its entry; see {@link PlaceholderResolver}. */
-  public PlaceholderResolver placeholderResolver() {
-    return new PlaceholderResolver(this);
+  /**
+   * The archive's resolver that reads no bulk data and maps each element it made back to its URI (see
+   * {@link PlaceholderResolver}); always the same one, so {@link #uriOf} answers for data sets read with it.
+   */
+  public synchronized PlaceholderResolver placeholderResolver() {
+    if (placeholders == null) {
+      placeholders = new PlaceholderResolver(this);
+    }
+    return placeholders;
+  }
+
+  /** The BulkDataURI the element at {@code path} of {@code instance} (read with {@link #placeholderResolver()}) came from. */
+  public String uriOf(DataSet instance, ElementPath path) {
+    return placeholderResolver().uriOf(instance, path);
+  }
+
+  /** The BulkDataURI an element made by {@link #placeholderResolver()} came from; null for any other element. */
+  public String uriOf(DicomElement element) {
+    return placeholderResolver().uriOf(element);
   }
 
   /** Frame {@code n} (from 1) of an instance. */

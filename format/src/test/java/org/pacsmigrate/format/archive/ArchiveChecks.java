@@ -227,11 +227,12 @@ final class ArchiveChecks {
       String name = i.file().source();
       assertEquals(i.file().transferSyntax().uid(), a.asciiString(Tag.AvailableTransferSyntaxUID), name);
       assertEquals(sop(i), a.asciiString(Tag.SOPInstanceUID), name);
-      new Walk(archive, resolver, i, compareText).compare(i.metadata(), a, null, 0);
+      new Walk(archive, resolver, i, a, compareText).compare(i.metadata(), a, null, 0);
     }
   }
 
-  private record Walk(StudyArchive archive, PlaceholderResolver resolver, ArchiveInstance instance,
+  /** {@code root} is the archived instance, which paths start from. */
+  private record Walk(StudyArchive archive, PlaceholderResolver resolver, ArchiveInstance instance, DataSet root,
       boolean compareText) {
 
     void compare(DataSet source, DataSet archived, ElementPath seq, int item) throws IOException {
@@ -253,11 +254,16 @@ final class ArchiveChecks {
           }
         } else if (seq == null && e.tag() == pixelTag(instance.metadata()) && !e.isEmpty()) {
           assertEquals(ArchiveLayout.framesUri(series(instance), sop(instance)), resolver.uriOf(a), where);
-          assertEquals(resolver.uriOf(a), resolver.uriOf(archived, path));
+          assertEquals(sourceFrames(instance).stream().mapToLong(f -> f.length).sum(), a.bulk().length(),
+              where + " placeholder length: the frames' data");
+          assertEquals(resolver.uriOf(a), archive.uriOf(root, path));
+          assertEquals(null, resolver.entryOf(a), "the frames folder is not an entry");
         } else if (URI_VRS.contains(e.vr()) && !e.isEmpty()
             && (e.isBulk() || e.vr().kind() == VR.Kind.BULK && e.bytes().length > 1024)) {
           String uri = resolver.uriOf(a);
           assertEquals(ArchiveLayout.bulkDataUri(series(instance), sop(instance), path), uri, where);
+          assertEquals(uri, archive.uriOf(root, path), where);
+          assertEquals("studies/" + archive.studyUid() + "/" + uri, resolver.entryOf(a), where);
           Multipart.Part part = archive.bulkData(uri);
           assertEquals("application/octet-stream", part.mediaType(), where);
           assertEquals(e.isBulk() ? byteOrder(instance.file()) : LE, part.transferSyntax(), where);

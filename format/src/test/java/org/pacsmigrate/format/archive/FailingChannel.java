@@ -5,12 +5,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 
 /** A source that breaks after {@code budget} bytes have been read, as a disk or a network mount might. */
-final class FailingChannel implements SeekableByteChannel {
-  private final SeekableByteChannel channel;
+final class FailingChannel extends FilterChannel {
   private long budget;
 
   FailingChannel(SeekableByteChannel channel, long budget) {
-    this.channel = channel;
+    super(channel);
     this.budget = budget;
   }
 
@@ -22,44 +21,8 @@ final class FailingChannel implements SeekableByteChannel {
     if (dst.remaining() > budget) {
       dst.limit(dst.position() + (int) budget);
     }
-    int n = channel.read(dst);
+    int n = super.read(dst);
     budget -= Math.max(n, 0);
     return n;
-  }
-
-  @Override
-  public int write(ByteBuffer src) throws IOException {
-    throw new IOException("read only");
-  }
-
-  @Override
-  public long position() throws IOException {
-    return channel.position();
-  }
-
-  @Override
-  public SeekableByteChannel position(long newPosition) throws IOException {
-    channel.position(newPosition);
-    return this;
-  }
-
-  @Override
-  public long size() throws IOException {
-    return channel.size();
-  }
-
-  @Override
-  public SeekableByteChannel truncate(long size) throws IOException {
-    throw new IOException("read only");
-  }
-
-  @Override
-  public boolean isOpen() {
-    return channel.isOpen();
-  }
-
-  @Override
-  public void close() throws IOException {
-    channel.close();
   }
 }
