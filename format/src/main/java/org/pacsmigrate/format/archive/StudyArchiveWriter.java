@@ -1,0 +1,134 @@
+package org.pacsmigrate.format.archive;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import org.pacsmigrate.format.dicom.BulkData;
+import org.pacsmigrate.format.p10.BulkDataReader;
+import org.pacsmigrate.format.p10.Frame;
+
+/**
+ * Writes one study's archive ZIP (README, "The archive"): the metadata, then per instance (by Series, then SOP
+ * Instance UID) its frames 1..n and its bulk data by path. Frames and bulk ranges are copied from the sources
+ * byte for byte, streamed, never held whole. The same instances always give the same bytes.
+ *
+ * <p>Everything that can make a study unarchivable (UIDs, a study mismatch, duplicate SOP Instance UIDs, frames
+ * that cannot be located, metadata that cannot be encoded) is found before the first byte is written.
+ */
+public final class StudyArchiveWriter {
+
+  /** What was written: the archive's length and how many instances, frame entries and bulk data entries. */
+  public record Result(long bytes, int instances, int frames, int bulkValues) {}
+
+  /** Writes the archive to {@code out}, which must be empty; {@code out} is left open. */
+  public Result write(String studyUid, List<ArchiveInstance> instances, SeekableByteChannel out) throws IOException {
+    return write(prepare(studyUid, instances), out);
+  }
+
+  /**
+   * Writes {@code target} so that it either is the complete archive or is left as it was: the archive is written
+   * to {@code target + ".partial"} in the same folder, forced to disk, and moved over {@code target} atomically.
+   * On failure the partial file is deleted. Nothing is created when the study is refused.
+   */
+  public Result writeAtomically(String studyUid, List<ArchiveInstance> instances, Path target) throws IOException {
+    Prepared prepared = prepare(studyUid, instances);
+    Path partial = target.resolveSibling(target.getFileName() + ".partial");
+    try {
+      Result result;
+      try (FileChannel out = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+          StandardOpenOption.WRITE)) {
+        result = write(prepared, out);
+        out.force(true);
+      }
+      Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      forceFolder(target.toAbsolutePath().getParent());
+      return result;
+    } catch (IOException | RuntimeException | Error e) {
+      try {
+        Files.deleteIfExists(partial);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  private record Prepared(String studyUid, List<InstancePlan> plans, byte[] metadata) {}
+
+  private static Prepared prepare(String studyUid, List<ArchiveInstance> instances) throws IOException {
+    List<InstancePlan> plans = ArchivePlanner.plan(studyUid, instances);
+    return new Prepared(studyUid, plans, MetadataEncoder.encode(plans));
+  }
+
+  private static Result write(Prepared prepared, SeekableByteChannel out) throws IOException {
+    String study = prepared.studyUid();
+    int frames = 0;
+    int bulkValues = 0;
+    try (StoredZipWriter zip = new StoredZipWriter(out)) {
+      byte[] metadata = prepared.metadata();
+      zip.entry(ArchiveLayout.metadataPath(study), metadata.length, o -> o.write(metadata));
+      for (InstancePlan plan : prepared.plans()) {
+        try (BulkDataReader reader = new BulkDataReader(plan.instance().source().open(), plan.file())) {
+          for (Frame frame : plan.frames()) {
+            String name = ArchiveLayout.framePath(study, plan.seriesUid(), plan.sopUid(), frame.number());
+            copy(zip, name, plan, plan.frameContentType(), frame.length(), o -> {
+              for (BulkData range : frame.ranges()) {
+                reader.copy(range, o);
+              }
+            });
+            frames++;
+          }
+          for (BulkValue value : plan.bulkValues()) {
+            String name = ArchiveLayout.bulkDataPath(study, plan.seriesUid(), plan.sopUid(), value.path());
+            // Values held in memory are little endian already; ranges are copied as the source stores them.
+            boolean inMemory = value.element().hasBytes();
+            String type = Multipart.contentType(ArchiveLayout.OCTET_STREAM,
+                inMemory ? ArchiveLayout.NATIVE_LITTLE_ENDIAN : plan.sourceByteOrder());
+            copy(zip, name, plan, type, value.length(), o -> {
+              if (inMemory) {
+                o.write(value.element().bytes());
+              } else {
+                reader.copy(value.element().bulk(), o);
+              }
+            });
+            bulkValues++;
+          }
+        }
+      }
+      return new Result(zip.finish(), prepared.plans().size(), frames, bulkValues);
+    }
+  }
+
+  /** One part entry: head, the data {@code body} writes, tail. */
+  private static void copy(StoredZipWriter zip, String name, InstancePlan plan, String contentType, long length,
+      StoredZipWriter.Body body) throws IOException {
+    byte[] head = Multipart.head(contentType);
+    byte[] tail = Multipart.tail();
+    try {
+      zip.entry(name, head.length + length + tail.length, o -> {
+        o.write(head);
+        body.writeTo(o);
+        o.write(tail);
+      });
+    } catch (IOException e) {
+      throw new IOException(plan.source() + ": cannot write " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Makes the rename durable; where a folder cannot be opened for sync (not POSIX) the move already is all there is. */
+  private static void forceFolder(Path folder) {
+    if (folder == null) {
+      return;
+    }
+    try (FileChannel dir = FileChannel.open(folder, StandardOpenOption.READ)) {
+      dir.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      // Best effort, see above.
+    }
+  }
+}
