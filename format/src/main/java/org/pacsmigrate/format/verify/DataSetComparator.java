@@ -30,7 +30,7 @@ public final class DataSetComparator {
   @FunctionalInterface
   public interface ValueDigester {
     /**
-     * SHA-256 of the first {@code length} bytes of the value in little endian; for encapsulated pixel data
+     * SHA-256 of the first {@code length} bytes of the value in little endian; for top-level pixel data
      * ({@code length} -1), of its frames, each frame's bytes preceded by its length as 8 bytes.
      */
     byte[] digest(ElementPath path, DicomElement element, long length) throws IOException;
@@ -115,6 +115,15 @@ public final class DataSetComparator {
       }
       return;
     }
+    // Pixel Data compares frame by frame: padding after the last frame is not part of the image.
+    if (path.depth() == 0 && Tag.isPixelData(path.tag())) {
+      if (x.isEncapsulated() != y.isEncapsulated() && (x.isEncapsulated() || y.isEncapsulated())) {
+        out.add(new Difference(path.toString(), "encapsulated on one side only"));
+      } else if (!Arrays.equals(left.digest(path, x, -1), right.digest(path, y, -1))) {
+        out.add(new Difference(path.toString(), "frames differ"));
+      }
+      return;
+    }
     // Binary values, and a value too long for its VR's 16-bit length that a writer turned into UN: bytes.
     if (x.isEncapsulated() || y.isEncapsulated()) {
       if (!(x.isEncapsulated() && y.isEncapsulated())) {
@@ -159,9 +168,29 @@ public final class DataSetComparator {
       if ((vr == VR.DS || vr == VR.IS) && numericEqual(s, t)) {
         continue;
       }
+      if (vr == VR.PN && personName(s).equals(personName(t))) {
+        continue;
+      }
       return false;
     }
     return true;
+  }
+
+  /** PS3.5 6.2.1.1: trailing empty components and component groups may be left out; they carry nothing. */
+  static String personName(String value) {
+    String[] groups = value.split("=", -1);
+    StringBuilder b = new StringBuilder();
+    int last = -1;
+    for (int i = 0; i < groups.length; i++) {
+      groups[i] = groups[i].replaceAll("\\^+$", "").stripTrailing();
+      if (!groups[i].isEmpty()) {
+        last = i;
+      }
+    }
+    for (int i = 0; i <= last; i++) {
+      b.append(i > 0 ? "=" : "").append(groups[i]);
+    }
+    return b.toString();
   }
 
   private static boolean numericEqual(String s, String t) {

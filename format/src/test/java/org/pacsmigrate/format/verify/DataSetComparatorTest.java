@@ -75,6 +75,14 @@ class DataSetComparatorTest {
   }
 
   @Test
+  void personNamesIgnoreTrailingEmptyComponentsAndGroupsOnly() {
+    assertEquals("Wang^XiaoDong=王^小東", DataSetComparator.personName("Wang^XiaoDong=王^小東="));
+    assertEquals("Doe^John", DataSetComparator.personName("Doe^John^^^"));
+    assertEquals("", DataSetComparator.personName("^^^^"));
+    assertEquals("=Yamada", DataSetComparator.personName("=Yamada"));
+  }
+
+  @Test
   void itemCountsAndVrsAreCompared() throws Exception {
     DataSet one = ds(DicomElement.ofItems(0x00081115, List.of(new DataSet())));
     DataSet two = ds(DicomElement.ofItems(0x00081115, List.of(new DataSet(), new DataSet())));
