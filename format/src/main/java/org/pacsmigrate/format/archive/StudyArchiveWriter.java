@@ -37,6 +37,10 @@ public final class StudyArchiveWriter {
    */
   public Result writeAtomically(String studyUid, List<ArchiveInstance> instances, Path target) throws IOException {
     Prepared prepared = prepare(studyUid, instances);
+    Path folder = target.toAbsolutePath().getParent();
+    if (folder != null) {
+      Files.createDirectories(folder);
+    }
     Path partial = target.resolveSibling(target.getFileName() + ".partial");
     try {
       Result result;
