@@ -87,7 +87,9 @@ final class VerifyCommand {
     List<Path> zips = new ArrayList<>();
     Path archiveDir = output.resolve("archive");
     if (Files.isDirectory(archiveDir)) {
-      try (DirectoryStream<Path> d = Files.newDirectoryStream(archiveDir, "*.zip")) {
+      // Hidden names are temporary files a crashed writer may have left: never a study's ZIP.
+      try (DirectoryStream<Path> d = Files.newDirectoryStream(archiveDir,
+          p -> p.getFileName().toString().endsWith(".zip") && !p.getFileName().toString().startsWith("."))) {
         d.forEach(zips::add);
       }
     }

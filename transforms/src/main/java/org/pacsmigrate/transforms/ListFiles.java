@@ -16,7 +16,8 @@ import org.apache.beam.sdk.values.PCollection;
  * not an error (the reports then say 0 files). The match is spread across workers before parsing.
  *
  * <p>Limit: one pattern is expanded by one worker, which holds the listing (a few hundred bytes per file) in
- * memory; for tens of millions of files, split the source into several runs by folder or prefix.
+ * memory. Beam's file systems offer no streaming listing, so going beyond that means several runs over folders
+ * or prefixes that no study crosses (see the runbook).
  */
 public final class ListFiles extends PTransform<PBegin, PCollection<MatchResult.Metadata>> {
   private final String input;
