@@ -41,6 +41,11 @@ public final class ListFiles extends PTransform<PBegin, PCollection<MatchResult.
     if (input == null || input.isBlank()) {
       throw new IllegalArgumentException("an input folder or gs:// prefix is required");
     }
+    // The input becomes the stem of a glob; names below it may hold anything, the stem may not.
+    if (input.matches(".*[*?\\[\\]{}].*")) {
+      throw new IllegalArgumentException("the input location may not contain * ? [ ] { } (it is matched as a "
+          + "pattern): " + input);
+    }
     return new ListFiles(input);
   }
 
