@@ -1,0 +1,125 @@
+package org.pacsmigrate.pipeline;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.runners.direct.DirectRunner;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.pacsmigrate.transforms.Reports;
+import org.pacsmigrate.transforms.Summary;
+
+/**
+ * {@code java -jar dicomweb-migrate.jar [--input=DIR_OR_GS] [--output=DIR] [Beam options]} runs the migration;
+ * {@code verify ...} and {@code export ...} as the first argument run those subcommands instead.
+ */
+public final class Main {
+  private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** Runs the command and returns the process exit code (0: done; 1: failed; 2: bad arguments). */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    try {
+      if (args.length > 0 && args[0].equals("verify")) {
+        return VerifyCommand.run(args, out);
+      }
+      if (args.length > 0 && args[0].equals("export")) {
+        return ExportCommand.run(args, out);
+      }
+      if (java.util.Arrays.asList(args).contains("--help")) {
+        help(out);
+        return 0;
+      }
+      return migrate(args, out);
+    } catch (UsageException e) {
+      err.println("error: " + e.getMessage());
+      err.println("usage: java -jar dicomweb-migrate.jar [--input=DIR_OR_GS] [--output=DIR] [--help]");
+      err.println("       java -jar dicomweb-migrate.jar " + VerifyCommand.USAGE.lines().findFirst().orElseThrow());
+      err.println("       java -jar dicomweb-migrate.jar " + ExportCommand.USAGE.lines().findFirst().orElseThrow());
+      return 2;
+    } catch (IOException e) {
+      err.println("error: " + e);
+      return 1;
+    }
+  }
+
+  /** Beam's own --help lists option interfaces, not options; an operator wants this job's options. */
+  private static void help(PrintStream out) {
+    out.println("usage: java -jar dicomweb-migrate.jar [--input=DIR_OR_GS] [--output=DIR] [Beam options]");
+    out.println("       java -jar dicomweb-migrate.jar " + VerifyCommand.USAGE);
+    out.println("       java -jar dicomweb-migrate.jar " + ExportCommand.USAGE);
+    out.println();
+    PipelineOptionsFactory.printHelp(out, MigrationOptions.class);
+    out.println("Beam's own options (--runner and the like): --help=PipelineOptions, --help=DirectOptions, "
+        + "--help=FlinkPipelineOptions.");
+  }
+
+  /** The migration job: list, parse, group by study, write the study ZIPs, write the reports. */
+  static int migrate(String[] args, PrintStream out) throws IOException {
+    long start = System.currentTimeMillis();
+    PipelineOptionsFactory.register(MigrationOptions.class);
+    MigrationOptions options;
+    try {
+      options = PipelineOptionsFactory.fromArgs(args).withValidation().as(MigrationOptions.class);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    String output = Locations.absolute(options.getOutput());
+    options.setOutput(output);
+    if (options.getInput() == null) {
+      Path sample = Path.of(output, "sample-input");
+      List<SamplePacs.GeneratedFile> files = SamplePacs.generate(sample, SamplePacs.SMALL);
+      out.println("No --input given: generated a sample PACS of " + files.size() + " files in " + sample);
+      options.setInput(sample.toString());
+    }
+    String input = Locations.absolute(options.getInput());
+    options.setInput(input);
+    if (options.getRunner() == DirectRunner.class) {
+      // Return from run() at once, so the progress line can report while the job runs.
+      options.as(DirectOptions.class).setBlockOnRun(false);
+    }
+
+    Pipeline pipeline = Pipeline.create(options);
+    try {
+      MigrationPipeline.build(pipeline, input, output, start);
+    } catch (IllegalArgumentException e) {
+      // The transforms check their configuration when constructed (an unsupported output, say).
+      throw new UsageException(e.getMessage());
+    }
+    out.println("Migrating " + input + " to " + output + " (" + options.getRunner().getSimpleName() + ")");
+    PipelineResult result = pipeline.run();
+    PipelineResult.State state;
+    try (ProgressReporter progress = ProgressReporter.start(result, out, PROGRESS_EVERY)) {
+      state = result.waitUntilFinish();
+    }
+    if (state != PipelineResult.State.DONE) {
+      out.println("The job ended " + state + "; rerunning into the same output is safe.");
+      return 1;
+    }
+    printResult(output, out);
+    return 0;
+  }
+
+  private static void printResult(String output, PrintStream out) throws IOException {
+    Path summary = Path.of(Reports.summaryPath(output));
+    var s = Summary.parse(Files.readString(summary, StandardCharsets.UTF_8));
+    out.printf("Done in %.1f s: %d files -> %d archived, %d duplicate, %d rejected, %d held; %d studies, %s in, "
+            + "%s out%n", s.get("seconds").asDouble(), s.get("files").asLong(), s.get("archived").asLong(),
+        s.get("duplicate").asLong(), s.get("rejected").asLong(), s.get("held").asLong(), s.get("studies").asLong(),
+        ProgressReporter.bytes(s.get("bytesIn").asLong()), ProgressReporter.bytes(s.get("bytesOut").asLong()));
+    out.println("Archive:  " + Path.of(output, "archive"));
+    out.println("Manifest: " + Reports.manifestPath(output));
+    out.println("Summary:  " + summary);
+  }
+}

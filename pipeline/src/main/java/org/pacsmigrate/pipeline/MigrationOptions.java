@@ -1,0 +1,24 @@
+package org.pacsmigrate.pipeline;
+
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/** The migration job's options, in Beam's {@code --name=value} syntax; {@code --help} lists them. */
+public interface MigrationOptions extends PipelineOptions {
+
+  @Description("Where the legacy PACS files are: a folder, or gs://bucket/prefix. Every file below it, at any "
+      + "depth, is read and accounted for in the manifest. When absent, a small sample PACS is generated in "
+      + "{output}/sample-input and migrated.")
+  String getInput();
+
+  void setInput(String value);
+
+  @Description("Folder that receives archive/{StudyInstanceUID}.zip (one ZIP per study) and reports/ "
+      + "(manifest.csv, summary.json). Rerunning into the same folder is safe: ZIPs are rewritten to the same "
+      + "bytes.")
+  @Default.String("migration-output")
+  String getOutput();
+
+  void setOutput(String value);
+}

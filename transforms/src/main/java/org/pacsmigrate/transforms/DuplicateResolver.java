@@ -1,0 +1,132 @@
+package org.pacsmigrate.transforms;
+
+import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.pacsmigrate.format.dicom.DataSet;
+import org.pacsmigrate.format.dicom.DicomElement;
+import org.pacsmigrate.format.dicom.Tag;
+import org.pacsmigrate.format.p10.SourceBulkData;
+import org.pacsmigrate.format.verify.DataSetComparator;
+import org.pacsmigrate.format.verify.Difference;
+import org.pacsmigrate.format.verify.FileValueDigester;
+
+/**
+ * Chooses which of several files holding the same SOP Instance UID is archived. The rule, stated once so
+ * operators can predict it:
+ *
+ * <ol>
+ *   <li>the most complete: more top-level attributes (group lengths, trailing padding and Specific Character
+ *       Set not counted, as they describe encoding, not content);</li>
+ *   <li>then the most recent Instance Creation Date and Time (0008,0012/0013); a file without them is oldest;</li>
+ *   <li>then the lexicographically smallest path.</li>
+ * </ol>
+ *
+ * Files with identical content tie on the first two, so among identical copies the smallest path is kept.
+ * Every other file is compared with the kept one (attributes, and pixel data and bulk values by digest, read
+ * from both sources): "identical to ..." when nothing differs, else "conflicting duplicate of ..." with the
+ * paths of the differing attributes (never their values).
+ */
+public final class DuplicateResolver {
+  private static final int DIFFERENCES_NAMED = 3;
+  private static final int INSTANCE_CREATION_DATE = 0x00080012;
+  private static final int INSTANCE_CREATION_TIME = 0x00080013;
+
+  /** Opens a listed file for reading (the comparison reads pixel data and bulk values from both files). */
+  @FunctionalInterface
+  public interface Sources {
+    SeekableByteChannel open(String path) throws IOException;
+  }
+
+  public record Duplicate(ParsedInstance file, boolean conflicting, String reason) {}
+
+  public record Resolution(ParsedInstance kept, List<Duplicate> duplicates) {}
+
+  /** Orders candidates best first; the head of this order is kept. */
+  public static final Comparator<ParsedInstance> PREFERENCE = Comparator
+      .comparingInt((ParsedInstance p) -> attributeCount(p.header().dataSet())).reversed()
+      .thenComparing(Comparator.comparing((ParsedInstance p) -> creationDateTime(p.header().dataSet())).reversed())
+      .thenComparing(ParsedInstance::path);
+
+  private final Sources sources;
+
+  public DuplicateResolver(Sources sources) {
+    this.sources = sources;
+  }
+
+  /** @param sameSop two or more files with one SOP Instance UID */
+  public Resolution resolve(List<ParsedInstance> sameSop) throws IOException {
+    List<ParsedInstance> ranked = new ArrayList<>(sameSop);
+    ranked.sort(PREFERENCE);
+    ParsedInstance kept = ranked.get(0);
+    List<Duplicate> duplicates = new ArrayList<>();
+    for (ParsedInstance other : ranked.subList(1, ranked.size())) {
+      List<Difference> differences = compare(kept, other);
+      if (differences.isEmpty()) {
+        duplicates.add(new Duplicate(other, false, "identical to " + kept.path()));
+      } else {
+        duplicates.add(new Duplicate(other, true, "conflicting duplicate of " + kept.path() + " ("
+            + describe(differences) + ")"));
+      }
+    }
+    return new Resolution(kept, duplicates);
+  }
+
+  private List<Difference> compare(ParsedInstance a, ParsedInstance b) throws IOException {
+    try (SeekableByteChannel ca = sources.open(a.path());
+        SourceBulkData sa = new SourceBulkData(ca, a.header());
+        SeekableByteChannel cb = sources.open(b.path());
+        SourceBulkData sb = new SourceBulkData(cb, b.header())) {
+      return new DataSetComparator(new FileValueDigester(a.header(), sa), new FileValueDigester(b.header(), sb),
+          Set.of()).compare(a.header().dataSet(), b.header().dataSet());
+    }
+  }
+
+  private static String describe(List<Difference> differences) {
+    String named = differences.stream().limit(DIFFERENCES_NAMED).map(Difference::path)
+        .collect(Collectors.joining(" "));
+    int more = differences.size() - DIFFERENCES_NAMED;
+    return differences.size() + (differences.size() == 1 ? " attribute differs: " : " attributes differ: ")
+        + named + (more > 0 ? " and " + more + " more" : "");
+  }
+
+  static int attributeCount(DataSet ds) {
+    int n = 0;
+    for (DicomElement e : ds.elements()) {
+      if (!Tag.isEncodingArtefact(e.tag()) && e.tag() != Tag.SpecificCharacterSet) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * "YYYYMMDDHHMMSS.FFFFFF", comparable as text; empty when the date is absent. Accepts the ACR-NEMA forms
+   * ("YYYY.MM.DD", "HH:MM:SS") still found in old archives.
+   */
+  static String creationDateTime(DataSet ds) {
+    String date = ds.asciiString(INSTANCE_CREATION_DATE);
+    if (date == null) {
+      return "";
+    }
+    date = date.replace(".", "");
+    String time = ds.asciiString(INSTANCE_CREATION_TIME);
+    time = time == null ? "" : time.replace(":", "");
+    int dot = time.indexOf('.');
+    String whole = dot < 0 ? time : time.substring(0, dot);
+    String fraction = dot < 0 ? "" : time.substring(dot + 1);
+    return date + pad(whole, 6) + "." + pad(fraction, 6);
+  }
+
+  private static String pad(String s, int width) {
+    StringBuilder b = new StringBuilder(s.length() > width ? s.substring(0, width) : s);
+    while (b.length() < width) {
+      b.append('0');
+    }
+    return b.toString();
+  }
+}

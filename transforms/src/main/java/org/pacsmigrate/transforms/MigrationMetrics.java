@@ -1,0 +1,25 @@
+package org.pacsmigrate.transforms;
+
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+
+/**
+ * The job's Beam counters, under one namespace so the console progress line and a runner's UI find them. They
+ * count files and bytes, never carry values.
+ */
+public final class MigrationMetrics {
+  public static final String NAMESPACE = "migration";
+  public static final String FILES_LISTED = "filesListed";
+  public static final String FILES_PARSED = "filesParsed";
+  public static final String FILES_REJECTED = "filesRejected";
+  public static final String DUPLICATES = "duplicates";
+  public static final String STUDIES_WRITTEN = "studiesWritten";
+  public static final String STUDIES_FAILED = "studiesFailed";
+  public static final String BYTES_WRITTEN = "bytesWritten";
+
+  private MigrationMetrics() {}
+
+  static Counter counter(String name) {
+    return Metrics.counter(NAMESPACE, name);
+  }
+}

@@ -1,0 +1,97 @@
+package org.pacsmigrate.transforms;
+
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.io.TextIO;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.FlatMapElements;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PDone;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TypeDescriptor;
+import org.apache.beam.sdk.values.TypeDescriptors;
+
+/**
+ * Writes {@code {output}/reports/manifest.csv} (one row per input file) and {@code summary.json} (the counts).
+ * Both come from the same rows: the files rejected when their header was read ({@link #REJECTED}) and every
+ * study's result ({@link #STUDIES}). Written through Beam's file sinks (temporary files, then a rename), so a
+ * report never exists half-written, and the same code writes to a bucket.
+ *
+ * <p>The manifest's rows are in no particular order (sorting millions of rows would need one worker's memory);
+ * sort it to compare two runs.
+ */
+public final class Reports extends PTransform<PCollectionTuple, PDone> {
+  public static final TupleTag<RejectedFile> REJECTED = new TupleTag<>() {};
+  public static final TupleTag<StudyResult> STUDIES = new TupleTag<>() {};
+
+  private final String output;
+  private final long startMillis;
+
+  private Reports(String output, long startMillis) {
+    this.output = output;
+    this.startMillis = startMillis;
+  }
+
+  /**
+   * @param output the job's output folder or prefix; reports go to its {@code reports/}
+   * @param startMillis when the job started (epoch ms), for the summary's {@code seconds}
+   */
+  public static Reports to(String output, long startMillis) {
+    if (output == null || output.isBlank()) {
+      throw new IllegalArgumentException("an output folder is required");
+    }
+    return new Reports(output, startMillis);
+  }
+
+  public static String manifestPath(String output) {
+    return reportsDir(output) + "manifest.csv";
+  }
+
+  public static String summaryPath(String output) {
+    return reportsDir(output) + "summary.json";
+  }
+
+  private static String reportsDir(String output) {
+    return (output.endsWith("/") ? output : output + "/") + "reports/";
+  }
+
+  @Override
+  public PDone expand(PCollectionTuple input) {
+    PCollection<ManifestRow> rejectedRows = input.get(REJECTED)
+        .apply("RejectedRows", MapElements.into(TypeDescriptor.of(ManifestRow.class))
+            .via(RejectedFile::toManifestRow))
+        .setCoder(ManifestRow.Coder.of());
+    PCollection<StudyResult> studies = input.get(STUDIES);
+    PCollection<ManifestRow> studyRows = studies
+        .apply("StudyRows", FlatMapElements.into(TypeDescriptor.of(ManifestRow.class)).via(StudyResult::rows))
+        .setCoder(ManifestRow.Coder.of());
+    PCollection<ManifestRow> rows = PCollectionList.of(rejectedRows).and(studyRows)
+        .apply("AllFiles", Flatten.pCollections());
+
+    rows.apply("ToCsv", MapElements.into(TypeDescriptors.strings()).via(ManifestRow::toCsv))
+        .apply("WriteManifest", TextIO.write().to(reportsDir(output) + "manifest").withSuffix(".csv")
+            .withHeader(ManifestRow.CSV_HEADER).withoutSharding());
+
+    PCollection<Tally> fileTallies = rows
+        .apply("TallyFiles", MapElements.into(TypeDescriptor.of(Tally.class)).via(Tally::of))
+        .setCoder(Tally.Coder.of());
+    PCollection<Tally> studyTallies = studies
+        .apply("TallyStudies", MapElements.into(TypeDescriptor.of(Tally.class)).via(Tally::of))
+        .setCoder(Tally.Coder.of());
+    long start = startMillis;
+    PCollectionList.of(fileTallies).and(studyTallies)
+        .apply("AllTallies", Flatten.pCollections())
+        .apply("Sum", Combine.globally(new Tally.Sum()))
+        .setCoder(Tally.Coder.of())
+        .apply("ToJson", MapElements.into(TypeDescriptors.strings())
+            .via(t -> Summary.json(t, (System.currentTimeMillis() - start) / 1000.0)))
+        .setCoder(StringUtf8Coder.of())
+        .apply("WriteSummary", TextIO.write().to(reportsDir(output) + "summary").withSuffix(".json")
+            .withoutSharding());
+    return PDone.in(input.getPipeline());
+  }
+}

@@ -1,0 +1,41 @@
+package org.pacsmigrate.transforms;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.UncheckedIOException;
+
+/** summary.json: the run's counts, keyed by the names operators script against. */
+public final class Summary {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private Summary() {}
+
+  public static String json(Tally t, double seconds) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("files", t.files());
+    n.put("archived", t.archived());
+    n.put("duplicate", t.duplicate());
+    n.put("rejected", t.rejected());
+    n.put("held", t.held());
+    n.put("studies", t.studies());
+    n.put("instances", t.instances());
+    n.put("bytesIn", t.bytesIn());
+    n.put("bytesOut", t.bytesOut());
+    n.put("seconds", Math.round(seconds * 10) / 10.0);
+    try {
+      return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(n);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static JsonNode parse(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
