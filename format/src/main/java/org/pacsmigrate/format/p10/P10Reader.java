@@ -111,6 +111,9 @@ public final class P10Reader {
         readItems(dataSet, -1, 0);
       } catch (java.util.zip.ZipException e) {
         throw error(in.position(), "deflated data set is corrupt: " + e.getMessage(), e);
+      } catch (java.io.EOFException e) {
+        // Only a stream of unknown size (deflated) gets here: lengths are checked up front in files.
+        throw error(in.position(), "truncated: the data set ends inside a value", e);
       }
       return new DicomFile(source, size, preamble, meta, dataSet, ts, dataSetOffset, warnings);
     }

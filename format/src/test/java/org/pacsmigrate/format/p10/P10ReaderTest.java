@@ -371,6 +371,19 @@ class P10ReaderTest {
   }
 
   @Test
+  void truncatedDeflatedStreamIsATypedError() throws IOException {
+    byte[] dataSet = TestEncoder.explicitLe().text(0x00100020, "LO", "ID").header(Tag.PixelData, "OW", 100000)
+        .raw(new byte[500]).bytes();
+    ByteArrayOutputStream z = new ByteArrayOutputStream();
+    try (DeflaterOutputStream d = new DeflaterOutputStream(z, new Deflater(Deflater.DEFAULT_COMPRESSION, true))) {
+      d.write(dataSet);
+    }
+    byte[] b = TestEncoder.explicitLe().preamble().meta("1.2.840.10008.1.2.1.99").raw(z.toByteArray()).bytes();
+    DicomParseException e = reject(b);
+    assertTrue(e.reason().contains("truncated") || e.reason().contains("deflate"), e.reason());
+  }
+
+  @Test
   void nativeFramesFollowGeometryAndShortPixelDataIsAnError() throws IOException {
     TestEncoder e = TestEncoder.explicitLe().preamble().meta("1.2.840.10008.1.2.1")
         .element(0x00280002, "US", TestEncoder.le16(1))
