@@ -2,6 +2,7 @@ package org.pacsmigrate.format.archive;
 
 import java.io.Closeable;
 import java.io.IOException;
+import org.pacsmigrate.format.io.ExactLengthOutputStream;
 import java.io.OutputStream;
 import java.nio.channels.SeekableByteChannel;
 import java.time.LocalDateTime;
@@ -53,7 +54,7 @@ final class StoredZipWriter implements Closeable {
     entry.setCompressedSize(size);
     entry.setTimeLocal(ENTRY_TIME);
     zip.putArchiveEntry(entry);
-    SizedOutput data = new SizedOutput(zip, size, name);
+    ExactLengthOutputStream data = new ExactLengthOutputStream(zip, size, name);
     body.writeTo(data);
     data.finish();
     zip.closeArchiveEntry();

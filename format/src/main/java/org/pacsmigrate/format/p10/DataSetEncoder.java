@@ -1,6 +1,7 @@
 package org.pacsmigrate.format.p10;
 
 import java.io.IOException;
+import org.pacsmigrate.format.io.ExactLengthOutputStream;
 import java.util.List;
 import org.pacsmigrate.format.dicom.BulkData;
 import org.pacsmigrate.format.dicom.DataSet;
@@ -104,7 +105,7 @@ final class DataSetEncoder {
   }
 
   private void copy(ElementPath path, VR vr, BulkData range) throws IOException {
-    ExactLengthOutputStream target = new ExactLengthOutputStream(out.stream(), range.length(), path);
+    ExactLengthOutputStream target = new ExactLengthOutputStream(out.stream(), range.length(), path.toString());
     bulk.copy(path, vr, range, target);
     target.finish();
   }

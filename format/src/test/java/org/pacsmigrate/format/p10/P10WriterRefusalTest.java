@@ -86,10 +86,10 @@ class P10WriterRefusalTest {
     d.put(DicomElement.ofBulk(Tag.PixelData, VR.OW, new BulkData(0, 512)));
     Exception few = refused(IOException.class, null, d, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN,
         (path, vr, range, out) -> out.write("Doe^Jane".getBytes()));
-    assertEquals("bulk data source wrote 8 of the 512 bytes of 7FE00010", few.getMessage());
+    assertEquals("7FE00010: 8 bytes written of the 512 announced", few.getMessage());
     Exception many = refused(IOException.class, null, d, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN,
         (path, vr, range, out) -> out.write(new byte[513]));
-    assertEquals("bulk data source wrote more than the 512 bytes of 7FE00010", many.getMessage());
+    assertEquals("7FE00010: more than the 512 bytes announced", many.getMessage());
     Exception none = refused(IOException.class, null, d, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN,
         BulkDataSource.none());
     assertEquals("no bulk data source for 7FE00010", none.getMessage());
