@@ -190,7 +190,9 @@ public final class ConflictReport {
           h.append(" <span class=\"badge held\">HELD</span>");
         }
       }
-      h.append("</h2>\n<table>\n<thead><tr><th>Severity</th><th>Level</th><th>Attribute</th><th>Values "
+      h.append("</h2>\n<table>\n<colgroup><col class=\"c-sev\"><col class=\"c-level\"><col class=\"c-attr\">"
+          + "<col class=\"c-values\"><col class=\"c-chosen\"><col class=\"c-rule\"></colgroup>\n"
+          + "<thead><tr><th>Severity</th><th>Level</th><th>Attribute</th><th>Values "
           + "(instances, example files)</th><th>Chosen</th><th>Rule</th></tr></thead>\n<tbody>\n");
       for (Finding f : list) {
         row(h, f);
@@ -306,11 +308,14 @@ public final class ConflictReport {
       .shown { color: #555; }
       section.study { margin: 0 0 18px; }
       .uid { font-family: ui-monospace, Menlo, Consolas, monospace; }
-      table { border-collapse: collapse; width: 100%; }
+      table { border-collapse: collapse; width: 100%; table-layout: fixed; }
+      col.c-sev { width: 8%; } col.c-level { width: 10%; } col.c-attr { width: 14%; } col.c-values { width: 41%; }
+      col.c-chosen { width: 12%; } col.c-rule { width: 15%; }
+      td { overflow-wrap: anywhere; }
       th, td { text-align: left; vertical-align: top; padding: 5px 8px; border-bottom: 1px solid #e3e6ee; }
       th { background: #f3f5f9; font-weight: 600; }
       .small { font-size: 12px; color: #555; }
-      .path { font-family: ui-monospace, Menlo, Consolas, monospace; word-break: break-all; }
+      .path { font-family: ui-monospace, Menlo, Consolas, monospace; word-break: break-all; font-weight: normal; }
       ul.values { margin: 0; padding-left: 16px; }
       ul.values li.chosen { font-weight: 600; }
       ul.values li.chosen::marker { content: "\\2713  "; color: #137333; }
@@ -351,6 +356,7 @@ public final class ConflictReport {
         document.getElementById('f-level').addEventListener('change', apply);
         document.getElementById('f-text').addEventListener('input', apply);
         apply();
+        document.body.setAttribute('data-filters', 'ready');
       })();
       """;
 }

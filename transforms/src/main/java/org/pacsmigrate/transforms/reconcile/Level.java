@@ -10,7 +10,7 @@ public enum Level {
   /** One PatientID (with its issuer) seen with other names, birth dates or sexes in other studies. */
   CROSS_STUDY;
 
-  /** As written in the reports and the attribute list: {@code patient}, {@code study}, {@code series}, {@code cross-study}. */
+  /** As the reports and the attribute list write it: patient, study, series, cross-study. */
   public String label() {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }

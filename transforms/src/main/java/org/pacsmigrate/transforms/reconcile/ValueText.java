@@ -177,7 +177,8 @@ final class ValueText {
         case DA -> DA.matcher(v).matches() ? null : "a DA value is YYYYMMDD";
         case TM -> TM.matcher(v).matches() ? null : "a TM value is HHMMSS.FFFFFF (or a prefix of it)";
         case DT -> DT.matcher(v).matches() ? null : "a DT value is YYYYMMDDHHMMSS.FFFFFF&ZZXX (or a prefix of it)";
-        case DS -> DS.matcher(v).matches() && v.length() <= 16 ? null : "a DS value is a decimal number of up to 16 characters";
+        case DS -> DS.matcher(v).matches() && v.length() <= 16 ? null
+            : "a DS value is a decimal number of up to 16 characters";
         case IS -> IS.matcher(v).matches() ? null : "an IS value is an integer";
         case AS -> AS.matcher(v).matches() ? null : "an AS value is nnnD, nnnW, nnnM or nnnY";
         case CS -> CS.matcher(v).matches() ? null : "a CS value is up to 16 of A-Z, 0-9, space and _";
