@@ -382,6 +382,44 @@ class ReconcileStudyTest {
   }
 
   @Test
+  void sourcesThatAlreadyCarryAnAuditTrailKeepItAndTheNewRecordIsAppended() throws IOException {
+    List<DataSet> d = List.of(instance(13, 1, 1, "100000"), instance(13, 1, 2, "100100"),
+        instance(13, 1, 3, "100200"));
+    // An earlier system renamed the patient, and said so; the last instance then got a typo at the modality.
+    DataSet earlier = new DataSet()
+        .put(DicomElement.ofItems(ReconcileStudy.MODIFIED_ATTRIBUTES_SEQUENCE,
+            List.of(new DataSet().put(StudyFiles.ascii(Tag.PatientName, VR.PN, "OLD^NAME")))))
+        .put(StudyFiles.ascii(ReconcileStudy.MODIFYING_SYSTEM_TAG, VR.LO, "RIS"))
+        .put(StudyFiles.ascii(ReconcileStudy.REASON_FOR_MODIFICATION, VR.CS, "CORRECT"));
+    for (DataSet ds : d) {
+      ds.put(DicomElement.ofItems(ReconcileStudy.ORIGINAL_ATTRIBUTES_SEQUENCE, List.of(earlier)));
+    }
+    set(d.get(2), Tag.PatientName, VR.PN, "DOE^JOHNN");
+    List<ParsedInstance> files = write(13, d);
+    StudyReconciliation r = reconcile.reconcile(study(13), files, List.of());
+    List<DataSet> records = r.metadata().get(files.get(2).sopInstanceUid())
+        .get(ReconcileStudy.ORIGINAL_ATTRIBUTES_SEQUENCE).items();
+    assertEquals(2, records.size());
+    assertEquals("RIS", records.get(0).asciiString(ReconcileStudy.MODIFYING_SYSTEM_TAG));
+    assertEquals("PACSMIGRATE", records.get(1).asciiString(ReconcileStudy.MODIFYING_SYSTEM_TAG));
+    verify(archive(study(13), files, r, "earlier"), files);
+
+    // Dropping the earlier record is a difference verify reports.
+    Map<String, DataSet> dropped = new TreeMap<>(r.metadata());
+    DataSet copy = new DataSet();
+    files.get(0).header().dataSet().elements().forEach(copy::put);
+    copy.remove(ReconcileStudy.ORIGINAL_ATTRIBUTES_SEQUENCE);
+    dropped.put(files.get(0).sopInstanceUid(), copy);
+    Path zip = archive(study(13), files, new StudyReconciliation(study(13), r.findings(), false, "", dropped,
+        List.of(), null), "dropped");
+    try (StudyArchive archive = StudyArchive.open(zip)) {
+      ArchiveVerifier.StudyVerdict verdict = new ArchiveVerifier(dir.resolve("work"))
+          .verify(archive, files.stream().map(p -> Path.of(p.path())).toList());
+      assertEquals(1, verdict.failed(), verdict.instances().toString());
+    }
+  }
+
+  @Test
   void theVerifierNoticesAnAuditTrailThatDoesNotMatchTheSource() throws IOException {
     List<ParsedInstance> files = everyNonBlockingDifference();
     StudyReconciliation r = reconcile.reconcile(study(1), files, List.of());
