@@ -103,11 +103,16 @@ public final class Main {
       throw new UsageException(e.getMessage());
     }
     out.println("Migrating " + input + " to " + output + " (" + options.getRunner().getSimpleName() + ")");
-    PipelineResult result = pipeline.run();
+    PipelineResult result;
     PipelineResult.State state;
-    try (ProgressReporter progress = ProgressReporter.start(result, out, PROGRESS_EVERY)) {
-      state = result.waitUntilFinish();
+    try {
+      // The Direct runner returns at once (see above); Flink runs the job here.
+      result = pipeline.run();
+      try (ProgressReporter progress = ProgressReporter.start(result, out, PROGRESS_EVERY)) {
+        state = result.waitUntilFinish();
+      }
     } catch (RuntimeException e) {
+      // A resolutions file that does not match the findings stops the job before any ZIP: say so plainly.
       ResolutionsException bad = causeOf(e, ResolutionsException.class);
       if (bad == null) {
         throw e;

@@ -112,7 +112,7 @@ public final class ConflictReport {
   public static TreeSet<String> heldStudies(List<Finding> findings) {
     TreeSet<String> held = new TreeSet<>();
     for (Finding f : findings) {
-      if (f.severity() == Severity.BLOCKING && f.rule().startsWith(DecisionRule.HELD_PREFIX)) {
+      if (f.severity() == Severity.BLOCKING && f.rule().startsWith(DecisionRule.HELD)) {
         held.add(f.study());
       }
     }

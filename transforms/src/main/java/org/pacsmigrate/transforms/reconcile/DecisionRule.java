@@ -16,7 +16,11 @@ public final class DecisionRule {
   public static final String TIE_CREATION = "tie broken by the most recent InstanceCreationDate/Time";
   public static final String TIE_CONTENT = "tie broken by the most recent ContentDate/Time";
   public static final String TIE_PATH = "tie broken by the smallest source path";
-  public static final String HELD_PREFIX = "held for review; suggestion by ";
+  /** Every rule of a finding that holds its study starts with this. */
+  public static final String HELD = "held for review";
+  public static final String HELD_PREFIX = HELD + "; suggestion by ";
+  public static final String UNENCODABLE = HELD + "; the chosen value cannot be written in the character set of "
+      + "some instances";
   public static final String REVIEWER = "resolved by reviewer";
   public static final String CROSS_STUDY = "reported only: each study keeps its own value";
 

@@ -122,6 +122,7 @@ public final class ReconcileStudy implements Serializable {
   /** Why a chosen value cannot be written into an instance; names no value. */
   private static final class Unencodable extends Exception {
     private static final long serialVersionUID = 1L;
+    private transient Analysis analysis;
 
     Unencodable(String message) {
       super(message);
@@ -181,7 +182,10 @@ public final class ReconcileStudy implements Serializable {
       try {
         metadata = apply(analyses, instances);
       } catch (Unencodable e) {
+        // The study waits for a value its instances can hold: the attribute blocks it, as the report shows.
         heldReason = "held: " + e.getMessage();
+        e.analysis.severity = Severity.BLOCKING;
+        e.analysis.rule = DecisionRule.UNENCODABLE;
         metadata = new TreeMap<>();
       }
     }
@@ -434,9 +438,11 @@ public final class ReconcileStudy implements Serializable {
       }
       if (!failures.isEmpty()) {
         Map.Entry<String, Integer> first = failures.entrySet().iterator().next();
-        throw new Unencodable("the value chosen for " + a.attribute.keyword() + " "
+        Unencodable e = new Unencodable("the value chosen for " + a.attribute.keyword() + " "
             + Tag.toString(a.attribute.tag()) + " cannot be written in " + first.getValue() + " instance(s): "
             + first.getKey() + "; choose another value in a resolutions file");
+        e.analysis = a;
+        throw e;
       }
     }
     String when = modificationDateTime != null ? modificationDateTime : derivedDateTime(instances);

@@ -103,8 +103,9 @@ public final class Resolutions implements Serializable {
       }
       ReconciliationRules.Attribute a = rules.byKeyword(attribute);
       if (a == null) {
-        errors.add("line " + n + ": attribute '" + attribute + "' is not one reconciliation compares (see "
-            + rules.source() + ")");
+        // Quoted only when it looks like a keyword: a shifted row could put a value (patient data) here.
+        String named = attribute.matches("[A-Za-z0-9]{1,64}") ? "attribute '" + attribute + "'" : "the attribute";
+        errors.add("line " + n + ": " + named + " is not one reconciliation compares (see " + rules.source() + ")");
         continue;
       }
       if (!series.isEmpty() && a.level() != Level.SERIES) {

@@ -336,6 +336,9 @@ class ReconcileStudyTest {
     assertEquals("held: the value chosen for PatientName (0010,0010) cannot be written in 1 instance(s): a "
         + "character outside the default repertoire (no Specific Character Set); choose another value in a "
         + "resolutions file", r.heldReason());
+    assertEquals(Severity.BLOCKING, r.findings().get(0).severity(), "the attribute now blocks the study");
+    assertEquals(DecisionRule.UNENCODABLE, r.findings().get(0).rule());
+    assertEquals(java.util.Set.of(study(8)), ConflictReport.heldStudies(r.findings()));
 
     List<ParsedInstance> latin = write(12, List.of(set(instance(12, 1, 1, "1"), STUDY_DESCRIPTION, VR.LO, "A"),
         set(instance(12, 1, 2, "2"), STUDY_DESCRIPTION, VR.LO, "B")));
