@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -33,7 +36,7 @@ import org.pacsmigrate.transforms.Outcome;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GeneratedPacsMigrationTest {
-  static final SamplePacs.Plan PLAN = new SamplePacs.Plan(30, 2, 4, 2, 5, 6, 6, 4, 3, 2, 42L);
+  static final SamplePacs.Plan PLAN = new SamplePacs.Plan(30, 2, 4, 2, 5, 6, 6, 4, 3, 2, 3, 2, 42L);
 
   private Path work;
   private Path input;
@@ -63,7 +66,19 @@ class GeneratedPacsMigrationTest {
     }
     assertEquals(PLAN.exactDuplicates() + PLAN.conflictingDuplicates(), out.count("duplicate"));
     assertEquals(PLAN.truncatedFiles() + PLAN.invalidUidFiles() + PLAN.nonDicomFiles(), out.count("rejected"));
-    assertEquals(PLAN.studies(), out.count("studies"));
+    assertEquals(PLAN.studies() - PLAN.identityConflicts(), out.count("studies"), "held studies are not archived");
+    assertEquals(generated.stream().filter(f -> f.expected() == Outcome.HELD).count(), out.count("held"));
+  }
+
+  @Test
+  void reconciliationReportsOneWarningPerValueConflictAndHoldsEachIdentityConflict() throws Exception {
+    JsonNode conflicts = new ObjectMapper().readTree(out.dir().resolve("reports/conflicts.json").toFile());
+    Map<String, Long> bySeverity = new TreeMap<>();
+    for (JsonNode f : conflicts) {
+      bySeverity.merge(f.get("severity").asText() + " " + f.get("attribute").asText(), 1L, Long::sum);
+    }
+    assertEquals(Map.of("blocking PatientID", (long) PLAN.identityConflicts(),
+        "warning AccessionNumber", (long) PLAN.valueConflicts()), bySeverity);
   }
 
   @Test

@@ -70,6 +70,19 @@ record MigrationOutput(Path dir, List<ManifestRow> rows, JsonNode summary, Strin
     }
   }
 
+  /** A study ZIP's metadata entry: the DICOM JSON array of its instances. */
+  JsonNode metadata(String studyUid) throws IOException {
+    try (ZipFile zip = new ZipFile(zip(studyUid).toFile())) {
+      ZipEntry metadata = zip.getEntry("studies/" + studyUid + "/metadata");
+      if (metadata == null) {
+        throw new AssertionError(zip(studyUid) + " has no metadata entry");
+      }
+      try (InputStream in = new GZIPInputStream(zip.getInputStream(metadata))) {
+        return JSON.readTree(in);
+      }
+    }
+  }
+
   /**
    * The SOP Instance UIDs in a study ZIP, from its metadata entry (README, "The archive"): a gzipped DICOM JSON
    * array, one object per instance.

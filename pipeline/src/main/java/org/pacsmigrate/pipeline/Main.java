@@ -12,8 +12,12 @@ import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.pacsmigrate.transforms.ConflictReports;
 import org.pacsmigrate.transforms.Reports;
 import org.pacsmigrate.transforms.Summary;
+import org.pacsmigrate.transforms.reconcile.ReconciliationRules;
+import org.pacsmigrate.transforms.reconcile.Resolutions;
+import org.pacsmigrate.transforms.reconcile.ResolutionsException;
 
 /**
  * {@code java -jar dicomweb-migrate.jar [--input=DIR_OR_GS] [--output=DIR] [Beam options]} runs the migration;
@@ -90,36 +94,77 @@ public final class Main {
       options.as(DirectOptions.class).setBlockOnRun(false);
     }
 
+    MigrationPipeline.Reconciliation reconciliation = reconciliation(options);
     Pipeline pipeline = Pipeline.create(options);
     try {
-      MigrationPipeline.build(pipeline, input, output, start);
+      MigrationPipeline.build(pipeline, input, output, start, reconciliation);
     } catch (IllegalArgumentException e) {
       // The transforms check their configuration when constructed (an unsupported output, say).
       throw new UsageException(e.getMessage());
     }
     out.println("Migrating " + input + " to " + output + " (" + options.getRunner().getSimpleName() + ")");
-    PipelineResult result = pipeline.run();
+    PipelineResult result;
     PipelineResult.State state;
-    try (ProgressReporter progress = ProgressReporter.start(result, out, PROGRESS_EVERY)) {
-      state = result.waitUntilFinish();
+    try {
+      // The Direct runner returns at once (see above); Flink runs the job here.
+      result = pipeline.run();
+      try (ProgressReporter progress = ProgressReporter.start(result, out, PROGRESS_EVERY)) {
+        state = result.waitUntilFinish();
+      }
+    } catch (RuntimeException e) {
+      // A resolutions file that does not match the findings stops the job before any ZIP: say so plainly.
+      ResolutionsException bad = causeOf(e, ResolutionsException.class);
+      if (bad == null) {
+        throw e;
+      }
+      out.println("error: " + bad.getMessage());
+      return 1;
     }
     if (state != PipelineResult.State.DONE) {
       out.println("The job ended " + state + "; rerunning into the same output is safe.");
       return 1;
     }
-    printResult(output, out);
+    printResult(output, options.getDryRun(), out);
     return 0;
   }
 
-  private static void printResult(String output, PrintStream out) throws IOException {
+  /** The reconciliation options, read and checked before the job starts (a mistake is exit code 2). */
+  private static MigrationPipeline.Reconciliation reconciliation(MigrationOptions options) throws IOException {
+    try {
+      ReconciliationRules rules = options.getReconciliationAttributes() == null ? ReconciliationRules.standard()
+          : ReconciliationRules.load(Path.of(options.getReconciliationAttributes()));
+      Resolutions resolutions = options.getResolutions() == null ? Resolutions.NONE
+          : Resolutions.load(Path.of(options.getResolutions()), rules);
+      return new MigrationPipeline.Reconciliation(options.getDryRun(), rules, resolutions,
+          options.getModificationDateTime());
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new UsageException("no such file: " + e.getFile());
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+  }
+
+  private static <T extends Throwable> T causeOf(Throwable e, Class<T> type) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (type.isInstance(t)) {
+        return type.cast(t);
+      }
+    }
+    return null;
+  }
+
+  private static void printResult(String output, boolean dryRun, PrintStream out) throws IOException {
     Path summary = Path.of(Reports.summaryPath(output));
     var s = Summary.parse(Files.readString(summary, StandardCharsets.UTF_8));
     out.printf("Done in %.1f s: %d files -> %d archived, %d duplicate, %d rejected, %d held; %d studies, %s in, "
             + "%s out%n", s.get("seconds").asDouble(), s.get("files").asLong(), s.get("archived").asLong(),
         s.get("duplicate").asLong(), s.get("rejected").asLong(), s.get("held").asLong(), s.get("studies").asLong(),
         ProgressReporter.bytes(s.get("bytesIn").asLong()), ProgressReporter.bytes(s.get("bytesOut").asLong()));
-    out.println("Archive:  " + Path.of(output, "archive"));
+    out.println(dryRun ? "Dry run:  no archive written; the manifest gives the outcomes a run would give"
+        : "Archive:  " + Path.of(output, "archive"));
     out.println("Manifest: " + Reports.manifestPath(output));
     out.println("Summary:  " + summary);
+    out.println("Conflicts: " + ConflictReports.path(output, "conflicts.html") + " (patient data; also .csv, .json "
+        + "and resolutions-template.csv)");
   }
 }

@@ -21,4 +21,34 @@ public interface MigrationOptions extends PipelineOptions {
   String getOutput();
 
   void setOutput(String value);
+
+  // Reconciliation (see README, "Reconciliation", and runbooks/review-conflicts.md).
+
+  @Description("List, parse, reconcile and write the reports only; no archive is written. The manifest gives the "
+      + "outcome a real run would (archived files carry the reason 'dry run: would be archived'), and "
+      + "reports/conflicts.{csv,json,html} and resolutions-template.csv list what reconciliation found.")
+  @Default.Boolean(false)
+  boolean getDryRun();
+
+  void setDryRun(boolean value);
+
+  @Description("A reviewer's decisions: CSV with the header study,attribute,chosen,reviewer,comment[,series] (start "
+      + "from reports/resolutions-template.csv). They override the reconciliation rules and release held studies; "
+      + "a row that names no finding fails the job before any study is archived.")
+  String getResolutions();
+
+  void setResolutions(String value);
+
+  @Description("Attribute Modification DateTime (0400,0562) recorded in the audit trail of every changed instance, "
+      + "a DICOM DT such as 20250131120000. It is part of the archived bytes: give the same value to every rerun. "
+      + "Default: each study's most recent InstanceCreationDate/Time.")
+  String getModificationDateTime();
+
+  void setModificationDateTime(String value);
+
+  @Description("A file listing the attributes reconciliation compares, one 'level<TAB>keyword' per line (levels "
+      + "patient, study, series), replacing the built-in list reconciliation-attributes.tsv.")
+  String getReconciliationAttributes();
+
+  void setReconciliationAttributes(String value);
 }

@@ -4,16 +4,36 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.pacsmigrate.transforms.ArchiveStore;
+import org.pacsmigrate.transforms.ConflictReports;
 import org.pacsmigrate.transforms.GroupByStudy;
 import org.pacsmigrate.transforms.ListFiles;
 import org.pacsmigrate.transforms.ParseHeaders;
+import org.pacsmigrate.transforms.ReconcileStudies;
 import org.pacsmigrate.transforms.Reports;
+import org.pacsmigrate.transforms.SetAsideDuplicates;
 import org.pacsmigrate.transforms.StudyResult;
 import org.pacsmigrate.transforms.WriteStudyArchives;
+import org.pacsmigrate.transforms.reconcile.ReconciliationRules;
+import org.pacsmigrate.transforms.reconcile.Resolutions;
 
-/** The job's shape: ListFiles, ParseHeaders, GroupByStudy, WriteStudyArchives, Reports. */
+/**
+ * The job's shape: ListFiles, ParseHeaders, GroupByStudy, SetAsideDuplicates, ReconcileStudies,
+ * WriteStudyArchives, then Reports and ConflictReports.
+ */
 public final class MigrationPipeline {
   private MigrationPipeline() {}
+
+  /**
+   * How studies are reconciled and whether archives are written.
+   *
+   * @param modificationDateTime the audit trail's date and time (DICOM DT), or null for the study-derived one
+   */
+  public record Reconciliation(boolean dryRun, ReconciliationRules rules, Resolutions resolutions,
+      String modificationDateTime) {
+    public static Reconciliation defaults() {
+      return new Reconciliation(false, ReconciliationRules.standard(), Resolutions.NONE, null);
+    }
+  }
 
   /**
    * @param input folder or gs:// prefix to read
@@ -21,18 +41,31 @@ public final class MigrationPipeline {
    * @param startMillis when the job started, for the summary
    */
   public static void build(Pipeline pipeline, String input, String output, long startMillis) {
+    build(pipeline, input, output, startMillis, Reconciliation.defaults());
+  }
+
+  public static void build(Pipeline pipeline, String input, String output, long startMillis,
+      Reconciliation reconciliation) {
     // Constructed before anything is applied, so a bad output fails here and not on a worker.
     ArchiveStore store = ArchiveStore.under(output);
     Reports reports = Reports.to(output, startMillis);
+    ReconcileStudies reconcile = ReconcileStudies.with(reconciliation.rules(), reconciliation.resolutions(),
+        reconciliation.modificationDateTime());
+    WriteStudyArchives write = reconciliation.dryRun() ? WriteStudyArchives.dryRun() : WriteStudyArchives.to(store);
+    ConflictReports conflictReports = ConflictReports.to(output);
 
     PCollectionTuple headers = pipeline
         .apply("ListFiles", ListFiles.under(input))
         .apply("ParseHeaders", ParseHeaders.create());
-    PCollection<StudyResult> studies = headers.get(ParseHeaders.PARSED)
+    PCollectionTuple reconciled = headers.get(ParseHeaders.PARSED)
         .apply("GroupByStudy", GroupByStudy.create())
-        .apply("WriteStudyArchives", WriteStudyArchives.to(store));
+        .apply("SetAsideDuplicates", SetAsideDuplicates.create())
+        .apply("ReconcileStudies", reconcile);
+    PCollection<StudyResult> studies = reconciled.get(ReconcileStudies.STUDIES)
+        .apply("WriteStudyArchives", write);
+    reconciled.get(ReconcileStudies.CONFLICTS).apply("ConflictReports", conflictReports);
     PCollectionTuple.of(Reports.REJECTED, headers.get(ParseHeaders.REJECTED))
         .and(Reports.STUDIES, studies)
-        .apply("Reports", reports);
+        .apply("Reports", reconciliation.dryRun() ? reports.forDryRun() : reports);
   }
 }

@@ -26,8 +26,10 @@ import org.pacsmigrate.transforms.Outcome;
 /**
  * Generates a small legacy PACS folder with what real ones hold besides good images: a re-sent identical copy,
  * re-sent copies that differ (a corrected attribute, a stripped header), a truncated file, files that are not
- * DICOM and an instance with an unusable UID. Synthetic patients only; the same plan always gives the same
- * bytes. Each file comes back with the outcome the migration must give it, so tests can check every row.
+ * DICOM, an instance with an unusable UID, and for reconciliation a study whose instances disagree on a value
+ * (a warning) and one whose instances carry two PatientIDs (held). Synthetic patients only; the same plan always
+ * gives the same bytes. Each file comes back with the outcome the migration must give it, so tests can check
+ * every row.
  *
  * <pre>
  * study-01/series-1/IM0001.dcm     the studies (one multi-frame instance in each study's first series)
@@ -56,20 +58,39 @@ public final class SamplePacs {
   /**
    * How much to generate. Series and instance counts vary per study between their bounds; each kind of
    * problem file is spread over different studies.
+   *
+   * @param valueConflicts studies in which one instance carries another AccessionNumber: one reconciliation
+   *     warning each, resolved by majority
+   * @param identityConflicts studies in which one instance carries another PatientID: one blocking finding each,
+   *     and the study's files are held. These and the value conflicts take the last studies, the other problems
+   *     the first ones.
    */
   public record Plan(int studies, int minSeries, int maxSeries, int minInstances, int maxInstances,
       int exactDuplicates, int conflictingDuplicates, int truncatedFiles, int nonDicomFiles, int invalidUidFiles,
-      long seed) {
+      int valueConflicts, int identityConflicts, long seed) {
 
     public Plan {
       if (studies < 1 || minSeries < 1 || maxSeries < minSeries || minInstances < 1 || maxInstances < minInstances) {
         throw new IllegalArgumentException("a plan needs at least one study, series and instance");
       }
+      if (valueConflicts + identityConflicts > studies) {
+        throw new IllegalArgumentException("more conflicting studies than studies");
+      }
+    }
+
+    /** A plan without reconciliation conflicts. */
+    public Plan(int studies, int minSeries, int maxSeries, int minInstances, int maxInstances, int exactDuplicates,
+        int conflictingDuplicates, int truncatedFiles, int nonDicomFiles, int invalidUidFiles, long seed) {
+      this(studies, minSeries, maxSeries, minInstances, maxInstances, exactDuplicates, conflictingDuplicates,
+          truncatedFiles, nonDicomFiles, invalidUidFiles, 0, 0, seed);
     }
   }
 
-  /** About 5 studies and 40 files: what the job runs on when no input is given. */
-  public static final Plan SMALL = new Plan(5, 2, 3, 2, 4, 1, 1, 1, 1, 0, 1L);
+  /**
+   * About 5 studies and 40 files: what the job runs on when no input is given. Reconciliation finds one warning
+   * and holds one study.
+   */
+  public static final Plan SMALL = new Plan(5, 2, 3, 2, 4, 1, 1, 1, 1, 0, 1, 1, 1L);
 
   /** One generated file and the outcome the migration must give it. */
   public record GeneratedFile(Path path, Outcome expected, String studyUid, String sopInstanceUid) {}
@@ -95,6 +116,24 @@ public final class SamplePacs {
     for (int s = 1; s <= plan.studies(); s++) {
       studies.add(writeStudy(dir, s));
     }
+    // Reconciliation's cases first, so copies made below copy the instance as it ends up.
+    List<String> heldStudies = new ArrayList<>();
+    for (int i = 0; i < plan.identityConflicts() + plan.valueConflicts(); i++) {
+      int s = plan.studies() - 1 - i;
+      List<Instance> study = studies.get(s);
+      Instance original = study.get(1 % study.size());
+      DataSet changed = copyOf(original.dataSet());
+      if (i < plan.identityConflicts()) {
+        // A second PatientID in the study (a merge gone wrong): blocking, the study is held.
+        changed.put(text(Tag.PatientID, VR.LO, String.format("SAMPLE%04dX", s + 1)));
+        heldStudies.add(changed.asciiString(Tag.StudyInstanceUID));
+      } else {
+        // An accession number edited at the modality: a warning; the majority's value is archived.
+        changed.put(text(ACCESSION_NUMBER, VR.SH, String.format("ACC%05d-1", s + 1)));
+      }
+      write(original.path(), changed);
+      study.set(study.indexOf(original), new Instance(original.path(), changed));
+    }
     int n = 0;
     for (int i = 0; i < plan.exactDuplicates(); i++) {
       Instance original = pick(studies, n++);
@@ -112,7 +151,7 @@ public final class SamplePacs {
       DataSet changed = copyOf(original.dataSet());
       if (i % 2 == 0) {
         // A corrected re-send: same attributes, one value changed, created later: the copy is archived.
-        changed.put(text(SERIES_DESCRIPTION, VR.LO, "CORRECTED"));
+        changed.put(text(IMAGE_COMMENTS, VR.LT, "corrected"));
         changed.put(text(INSTANCE_CREATION_TIME, VR.TM, "235959"));
         replace(original.path(), Outcome.DUPLICATE);
         write(copy, changed);
@@ -151,6 +190,12 @@ public final class SamplePacs {
       Files.write(path, content);
       files.add(new GeneratedFile(path, Outcome.REJECTED, "", ""));
     }
+    for (int i = 0; i < files.size(); i++) {
+      GeneratedFile f = files.get(i);
+      if (f.expected() == Outcome.ARCHIVED && heldStudies.contains(f.studyUid())) {
+        files.set(i, new GeneratedFile(f.path(), Outcome.HELD, f.studyUid(), f.sopInstanceUid()));
+      }
+    }
     return List.copyOf(files);
   }
 
@@ -174,7 +219,7 @@ public final class SamplePacs {
         ds.put(text(Tag.StudyDate, VR.DA, day));
         ds.put(text(STUDY_TIME, VR.TM, "120000"));
         ds.put(text(ACCESSION_NUMBER, VR.SH, String.format("ACC%05d", s)));
-        ds.put(text(MODALITY, VR.CS, multiFrame ? "OT" : "MR"));
+        ds.put(text(MODALITY, VR.CS, "MR")); // the multi-frame secondary capture too: one modality per series
         ds.put(text(SERIES_DESCRIPTION, VR.LO, "SAMPLE SERIES " + r));
         ds.put(text(Tag.PatientName, VR.PN, "SAMPLE^PATIENT" + s));
         ds.put(text(Tag.PatientID, VR.LO, String.format("SAMPLE%04d", s)));

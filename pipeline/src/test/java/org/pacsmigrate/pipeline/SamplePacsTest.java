@@ -29,5 +29,7 @@ class SamplePacsTest {
     assertEquals(2, outcomes.get(Outcome.DUPLICATE), "one exact and one conflicting duplicate");
     assertEquals(2, outcomes.get(Outcome.REJECTED), "one truncated file and one that is not DICOM");
     assertEquals(5, a.stream().map(SamplePacs.GeneratedFile::studyUid).filter(s -> !s.isEmpty()).distinct().count());
+    assertEquals(1, a.stream().filter(f -> f.expected() == Outcome.HELD).map(SamplePacs.GeneratedFile::studyUid)
+        .distinct().count(), "one study held for its two PatientIDs");
   }
 }

@@ -108,7 +108,7 @@ public final class DuplicateResolver {
    * "YYYYMMDDHHMMSS.FFFFFF", comparable as text; empty when the date is absent. Accepts the ACR-NEMA forms
    * ("YYYY.MM.DD", "HH:MM:SS") still found in old archives.
    */
-  static String creationDateTime(DataSet ds) {
+  public static String creationDateTime(DataSet ds) {
     String date = ds.asciiString(INSTANCE_CREATION_DATE);
     if (date == null) {
       return "";

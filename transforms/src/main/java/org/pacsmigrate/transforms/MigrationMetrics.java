@@ -15,6 +15,8 @@ public final class MigrationMetrics {
   public static final String DUPLICATES = "duplicates";
   public static final String STUDIES_WRITTEN = "studiesWritten";
   public static final String STUDIES_FAILED = "studiesFailed";
+  public static final String STUDIES_HELD = "studiesHeld";
+  public static final String INSTANCES_RECONCILED = "instancesReconciled";
   public static final String BYTES_WRITTEN = "bytesWritten";
 
   private MigrationMetrics() {}

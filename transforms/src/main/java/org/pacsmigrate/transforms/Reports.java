@@ -30,10 +30,12 @@ public final class Reports extends PTransform<PCollectionTuple, PDone> {
 
   private final String output;
   private final long startMillis;
+  private final boolean dryRun;
 
-  private Reports(String output, long startMillis) {
+  private Reports(String output, long startMillis, boolean dryRun) {
     this.output = output;
     this.startMillis = startMillis;
+    this.dryRun = dryRun;
   }
 
   /**
@@ -44,7 +46,12 @@ public final class Reports extends PTransform<PCollectionTuple, PDone> {
     if (output == null || output.isBlank()) {
       throw new IllegalArgumentException("an output folder is required");
     }
-    return new Reports(output, startMillis);
+    return new Reports(output, startMillis, false);
+  }
+
+  /** The same reports for a dry run: summary.json says {@code "dryRun": true}. */
+  public Reports forDryRun() {
+    return new Reports(output, startMillis, true);
   }
 
   public static String manifestPath(String output) {
@@ -83,12 +90,13 @@ public final class Reports extends PTransform<PCollectionTuple, PDone> {
         .apply("TallyStudies", MapElements.into(TypeDescriptor.of(Tally.class)).via(Tally::of))
         .setCoder(Tally.Coder.of());
     long start = startMillis;
+    boolean dry = dryRun;
     PCollectionList.of(fileTallies).and(studyTallies)
         .apply("AllTallies", Flatten.pCollections())
         .apply("Sum", Combine.globally(new Tally.Sum()))
         .setCoder(Tally.Coder.of())
         .apply("ToJson", MapElements.into(TypeDescriptors.strings())
-            .via(t -> Summary.json(t, (System.currentTimeMillis() - start) / 1000.0)))
+            .via(t -> Summary.json(t, (System.currentTimeMillis() - start) / 1000.0, dry)))
         .setCoder(StringUtf8Coder.of())
         .apply("WriteSummary", TextIO.write().to(reportsDir(output) + "summary").withSuffix(".json")
             .withoutSharding());

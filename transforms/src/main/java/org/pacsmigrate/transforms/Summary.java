@@ -13,6 +13,11 @@ public final class Summary {
   private Summary() {}
 
   public static String json(Tally t, double seconds) {
+    return json(t, seconds, false);
+  }
+
+  /** @param dryRun true for a run that wrote no ZIP ({@code --dryRun}) */
+  public static String json(Tally t, double seconds, boolean dryRun) {
     ObjectNode n = JSON.createObjectNode();
     n.put("files", t.files());
     n.put("archived", t.archived());
@@ -24,6 +29,7 @@ public final class Summary {
     n.put("bytesIn", t.bytesIn());
     n.put("bytesOut", t.bytesOut());
     n.put("seconds", Math.round(seconds * 10) / 10.0);
+    n.put("dryRun", dryRun);
     try {
       return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(n);
     } catch (JsonProcessingException e) {

@@ -3,13 +3,10 @@ package org.pacsmigrate.transforms;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.pacsmigrate.format.archive.ArchiveInstance;
 import org.pacsmigrate.format.archive.StudyArchiveWriter;
@@ -17,16 +14,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Per study: sets aside duplicate SOP Instances ({@link DuplicateResolver}), then writes the study ZIP from the
- * source files, reading frames and bulk data by offset. The result accounts for every file of the study. When
- * the ZIP cannot be written (a source became unreadable, say), all the study's files are rejected with the
- * reason and the job goes on.
+ * Per reconciled study: writes the study ZIP from the source files (frames and bulk data read by offset) with
+ * each instance's reconciled metadata, unless the study is held; accounts for every file of the study. When the
+ * ZIP cannot be written (a source became unreadable, say), all the study's files are rejected with the reason
+ * and the job goes on.
  *
- * <p>Deterministic: instances are sorted before anything is decided, so the runner's grouping order never
- * changes which file is kept or the ZIP's bytes.
+ * <p>A dry run ({@link #dryRun()}) writes nothing: kept files get the outcome a real run would give them,
+ * {@code archived} with the reason {@value #DRY_RUN_REASON}, or {@code held}.
  */
-public final class WriteStudyArchives
-    extends PTransform<PCollection<KV<String, Iterable<ParsedInstance>>>, PCollection<StudyResult>> {
+public final class WriteStudyArchives extends PTransform<PCollection<ReconciledStudy>, PCollection<StudyResult>> {
+  public static final String DRY_RUN_REASON = "dry run: would be archived";
   private final ArchiveStore store;
 
   private WriteStudyArchives(ArchiveStore store) {
@@ -34,21 +31,45 @@ public final class WriteStudyArchives
   }
 
   public static WriteStudyArchives to(ArchiveStore store) {
+    if (store == null) {
+      throw new IllegalArgumentException("an archive store is required (or use dryRun())");
+    }
     return new WriteStudyArchives(store);
   }
 
+  /** Decides the outcomes and writes no ZIP. */
+  public static WriteStudyArchives dryRun() {
+    return new WriteStudyArchives(null);
+  }
+
   @Override
-  public PCollection<StudyResult> expand(PCollection<KV<String, Iterable<ParsedInstance>>> studies) {
+  public PCollection<StudyResult> expand(PCollection<ReconciledStudy> studies) {
     return studies.apply("WriteStudyZip", ParDo.of(new WriteFn(store))).setCoder(StudyResult.Coder.of());
   }
 
-  static final class WriteFn extends DoFn<KV<String, Iterable<ParsedInstance>>, StudyResult> {
+  /** Every file of a study rejected because its ZIP could not be written; the reason names the exception. */
+  static List<ManifestRow> rejectAll(String studyUid, List<ParsedInstance> files, Exception e) {
+    List<ManifestRow> rows = new ArrayList<>();
+    for (ParsedInstance f : files) {
+      rows.add(new ManifestRow(f.path(), f.size(), Outcome.REJECTED, studyUid, ""));
+    }
+    return rejectAll(studyUid, rows, e);
+  }
+
+  private static List<ManifestRow> rejectAll(String studyUid, Iterable<ManifestRow> files, Exception e) {
+    String reason = "study ZIP not written: " + e.getClass().getSimpleName() + ": " + e.getMessage();
+    List<ManifestRow> rows = new ArrayList<>();
+    for (ManifestRow f : files) {
+      rows.add(new ManifestRow(f.path(), f.size(), Outcome.REJECTED, studyUid, reason));
+    }
+    rows.sort(Comparator.comparing(ManifestRow::path));
+    return rows;
+  }
+
+  static final class WriteFn extends DoFn<ReconciledStudy, StudyResult> {
     private static final Logger LOG = LoggerFactory.getLogger(WriteStudyArchives.class);
-    private static final Comparator<ParsedInstance> ARCHIVE_ORDER = Comparator
-        .comparing(ParsedInstance::seriesUid).thenComparing(ParsedInstance::sopInstanceUid);
 
     private final ArchiveStore store;
-    private final Counter duplicates = MigrationMetrics.counter(MigrationMetrics.DUPLICATES);
     private final Counter studiesWritten = MigrationMetrics.counter(MigrationMetrics.STUDIES_WRITTEN);
     private final Counter studiesFailed = MigrationMetrics.counter(MigrationMetrics.STUDIES_FAILED);
     private final Counter bytesWritten = MigrationMetrics.counter(MigrationMetrics.BYTES_WRITTEN);
@@ -58,61 +79,45 @@ public final class WriteStudyArchives
     }
 
     @ProcessElement
-    public void process(@Element KV<String, Iterable<ParsedInstance>> study, OutputReceiver<StudyResult> out) {
-      String studyUid = study.getKey();
-      List<ParsedInstance> files = new ArrayList<>();
-      study.getValue().forEach(files::add);
-      files.sort(Comparator.comparing(ParsedInstance::path));
+    public void process(@Element ReconciledStudy study, OutputReceiver<StudyResult> out) {
+      String studyUid = study.studyUid();
+      List<ParsedInstance> kept = study.files().kept();
+      List<ManifestRow> rows = new ArrayList<>(study.files().settled());
+      if (kept.isEmpty() || study.held() || store == null) {
+        for (ParsedInstance p : kept) {
+          rows.add(study.held()
+              ? new ManifestRow(p.path(), p.size(), Outcome.HELD, studyUid, study.heldReason())
+              : new ManifestRow(p.path(), p.size(), Outcome.ARCHIVED, studyUid, DRY_RUN_REASON));
+        }
+        rows.sort(Comparator.comparing(ManifestRow::path));
+        out.output(new StudyResult(studyUid, false, 0, rows));
+        return;
+      }
       try {
-        out.output(archive(studyUid, files));
+        List<ArchiveInstance> instances = new ArrayList<>();
+        for (ParsedInstance p : kept) {
+          instances.add(new ArchiveInstance(p.header(), study.metadataOf(p), SourceChannels.opener(p.path())));
+        }
+        StudyArchiveWriter.Result written = store.write(studyUid, instances);
+        for (ParsedInstance p : kept) {
+          rows.add(new ManifestRow(p.path(), p.size(), Outcome.ARCHIVED, studyUid, ""));
+        }
+        rows.sort(Comparator.comparing(ManifestRow::path));
+        studiesWritten.inc();
+        bytesWritten.inc(written.bytes());
+        out.output(new StudyResult(studyUid, true, written.bytes(), rows));
       } catch (Exception e) {
         // Data, not a bug, in all cases seen: a source gone or truncated since it was listed. The study's files
         // are accounted for as rejected; the log names no UID (the manifest does).
         studiesFailed.inc();
-        LOG.warn("A study ZIP could not be written ({} files rejected; reason in the manifest): {}",
-            files.size(), e.getClass().getSimpleName());
-        String reason = "study ZIP not written: " + e.getClass().getSimpleName() + ": " + e.getMessage();
-        List<ManifestRow> rows = new ArrayList<>();
-        for (ParsedInstance f : files) {
-          rows.add(new ManifestRow(f.path(), f.size(), Outcome.REJECTED, studyUid, reason));
+        List<ManifestRow> all = new ArrayList<>(study.files().settled());
+        for (ParsedInstance p : kept) {
+          all.add(new ManifestRow(p.path(), p.size(), Outcome.REJECTED, studyUid, ""));
         }
-        out.output(new StudyResult(studyUid, false, 0, rows));
+        LOG.warn("A study ZIP could not be written ({} files rejected; reason in the manifest): {}", all.size(),
+            e.getClass().getSimpleName());
+        out.output(new StudyResult(studyUid, false, 0, rejectAll(studyUid, all, e)));
       }
-    }
-
-    private StudyResult archive(String studyUid, List<ParsedInstance> files) throws Exception {
-      Map<String, List<ParsedInstance>> bySop = new TreeMap<>();
-      for (ParsedInstance f : files) {
-        bySop.computeIfAbsent(f.sopInstanceUid(), k -> new ArrayList<>()).add(f);
-      }
-      DuplicateResolver resolver = new DuplicateResolver(SourceChannels::open);
-      List<ParsedInstance> kept = new ArrayList<>();
-      List<ManifestRow> rows = new ArrayList<>();
-      for (List<ParsedInstance> sameSop : bySop.values()) {
-        if (sameSop.size() == 1) {
-          kept.add(sameSop.get(0));
-          continue;
-        }
-        DuplicateResolver.Resolution resolution = resolver.resolve(sameSop);
-        kept.add(resolution.kept());
-        for (DuplicateResolver.Duplicate d : resolution.duplicates()) {
-          rows.add(new ManifestRow(d.file().path(), d.file().size(), Outcome.DUPLICATE, studyUid, d.reason()));
-        }
-      }
-      kept.sort(ARCHIVE_ORDER);
-      List<ArchiveInstance> instances = new ArrayList<>();
-      for (ParsedInstance p : kept) {
-        instances.add(new ArchiveInstance(p.header(), SourceChannels.opener(p.path())));
-      }
-      StudyArchiveWriter.Result written = store.write(studyUid, instances);
-      for (ParsedInstance p : kept) {
-        rows.add(new ManifestRow(p.path(), p.size(), Outcome.ARCHIVED, studyUid, ""));
-      }
-      rows.sort(Comparator.comparing(ManifestRow::path));
-      duplicates.inc(files.size() - kept.size());
-      studiesWritten.inc();
-      bytesWritten.inc(written.bytes());
-      return new StudyResult(studyUid, true, written.bytes(), rows);
     }
   }
 }

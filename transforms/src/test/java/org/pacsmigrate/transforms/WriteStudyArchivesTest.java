@@ -70,6 +70,9 @@ class WriteStudyArchivesTest {
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
     p.apply(Create.of(KV.of(TestDicom.STUDY, (Iterable<ParsedInstance>) instances))
             .withCoder(KvCoder.of(StringUtf8Coder.of(), IterableCoder.of(ParsedInstanceCoder.of()))))
+        .apply(SetAsideDuplicates.create())
+        .apply(ReconcileStudies.withDefaults())
+        .get(ReconcileStudies.STUDIES)
         .apply(WriteStudyArchives.to(ArchiveStore.under(out.toString())))
         .apply(ParDo.of(new DoFn<StudyResult, Void>() {
           @ProcessElement

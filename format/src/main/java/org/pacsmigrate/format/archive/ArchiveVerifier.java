@@ -24,9 +24,10 @@ import org.pacsmigrate.format.verify.FileValueDigester;
 /**
  * Proves, instance by instance, that a study archive holds its sources: each source file is compared with the
  * Part 10 file that {@link ArchiveExporter} regenerates for it. Attributes that reconciliation changed must hold
- * the reconciled value in the archive and their original value in Original Attributes Sequence (0400,0561);
- * every other attribute, every frame and every bulk value must be equal. Differences are reported by path,
- * never by value (patient data).
+ * the reconciled value in the archive and their original value in Original Attributes Sequence (0400,0561),
+ * in the items appended after those the source already had (which must be kept as they were); every other
+ * attribute, every frame and every bulk value must be equal. Differences are reported by path, never by value
+ * (patient data).
  */
 public final class ArchiveVerifier {
   static final int ORIGINAL_ATTRIBUTES_SEQUENCE = 0x04000561;
@@ -101,7 +102,8 @@ public final class ArchiveVerifier {
         new ArchiveExporter().export(archive, archived, out);
       }
       DicomFile copy = new P10Reader().read(exported);
-      Map<Integer, DicomElement> originals = recordedOriginals(copy.dataSet());
+      List<DataSet> sourceRecords = items(original.dataSet().get(ORIGINAL_ATTRIBUTES_SEQUENCE));
+      Map<Integer, DicomElement> originals = recordedOriginals(copy.dataSet(), sourceRecords.size());
       Set<Integer> ignored = new HashSet<>(originals.keySet());
       ignored.add(ORIGINAL_ATTRIBUTES_SEQUENCE);
       ignored.add(Tag.AvailableTransferSyntaxUID);
@@ -110,6 +112,16 @@ public final class ArchiveVerifier {
         DataSetComparator comparator = new DataSetComparator(new FileValueDigester(original, a),
             new FileValueDigester(copy, b), ignored);
         List<Difference> differences = new ArrayList<>(comparator.compare(original.dataSet(), copy.dataSet()));
+        // The source's own audit trail is kept, item for item, ahead of what the migration appended.
+        List<DataSet> copyRecords = items(copy.dataSet().get(ORIGINAL_ATTRIBUTES_SEQUENCE));
+        if (copyRecords.size() < sourceRecords.size()) {
+          differences.add(new Difference(Tag.toHex(ORIGINAL_ATTRIBUTES_SEQUENCE), "the source's "
+              + sourceRecords.size() + " item(s) are not all kept"));
+        } else if (!sourceRecords.isEmpty()) {
+          differences.addAll(new DataSetComparator(new FileValueDigester(original, a), new FileValueDigester(copy, b),
+              Set.of()).compare(leading(original.dataSet(), sourceRecords.size()),
+              leading(copy.dataSet(), sourceRecords.size())));
+        }
         // A changed attribute: the source must hold the value recorded as original.
         for (Map.Entry<Integer, DicomElement> e : originals.entrySet()) {
           DataSet was = new DataSet();
@@ -132,14 +144,14 @@ public final class ArchiveVerifier {
     }
   }
 
-  /** Top-level attributes whose original values the archive recorded; the first record holds the source value. */
-  static Map<Integer, DicomElement> recordedOriginals(DataSet ds) {
+  /**
+   * Top-level attributes whose original values the archive recorded after the source's own {@code skip} items;
+   * the first such record holds the source value.
+   */
+  static Map<Integer, DicomElement> recordedOriginals(DataSet ds, int skip) {
     Map<Integer, DicomElement> out = new HashMap<>();
-    DicomElement seq = ds.get(ORIGINAL_ATTRIBUTES_SEQUENCE);
-    if (seq == null || !seq.isSequence()) {
-      return out;
-    }
-    for (DataSet item : seq.items()) {
+    List<DataSet> records = items(ds.get(ORIGINAL_ATTRIBUTES_SEQUENCE));
+    for (DataSet item : records.subList(Math.min(skip, records.size()), records.size())) {
       DicomElement modified = item.get(MODIFIED_ATTRIBUTES_SEQUENCE);
       if (modified == null || !modified.isSequence()) {
         continue;
@@ -150,6 +162,22 @@ public final class ArchiveVerifier {
         }
       }
     }
+    return out;
+  }
+
+  private static List<DataSet> items(DicomElement e) {
+    return e == null || !e.isSequence() ? List.of() : e.items();
+  }
+
+  /** The data set's character set and the first {@code n} items of its Original Attributes Sequence. */
+  private static DataSet leading(DataSet ds, int n) {
+    DataSet out = new DataSet();
+    DicomElement charset = ds.get(Tag.SpecificCharacterSet);
+    if (charset != null) {
+      out.put(charset);
+    }
+    out.put(DicomElement.ofItems(ORIGINAL_ATTRIBUTES_SEQUENCE,
+        items(ds.get(ORIGINAL_ATTRIBUTES_SEQUENCE)).subList(0, n)));
     return out;
   }
 }

@@ -1,0 +1,43 @@
+package org.pacsmigrate.transforms.reconcile;
+
+import java.util.List;
+import java.util.Map;
+import org.pacsmigrate.format.dicom.DataSet;
+
+/**
+ * What reconciliation decided for one study.
+ *
+ * @param findings every difference found, with its values, the chosen value and the rule
+ * @param held true when the study must not be archived: an identity conflict no reviewer has decided, or a
+ *     chosen value that the instances' character set cannot hold
+ * @param heldReason why, for the manifest (names attributes by keyword and tag, never a value); empty when not held
+ * @param metadata by SOP Instance UID, the data set to publish for each instance that changed: a copy of the
+ *     source's with the chosen values and an Original Attributes Sequence item recording the previous ones; its
+ *     pixel data and values left in the source are the source's references. Instances not in the map publish
+ *     their source data set. Empty when held.
+ * @param resolutions what became of each of the study's resolutions
+ * @param patient the study's patient as archived, for the cross-study check; null when held or without a
+ *     PatientID
+ */
+public record StudyReconciliation(String studyUid, List<Finding> findings, boolean held, String heldReason,
+    Map<String, DataSet> metadata, List<ResolutionUse> resolutions, PatientSummary patient) {
+
+  public StudyReconciliation {
+    findings = List.copyOf(findings);
+    metadata = Map.copyOf(metadata);
+    resolutions = List.copyOf(resolutions);
+    heldReason = heldReason == null ? "" : heldReason;
+  }
+
+  /** What became of one resolution row of this study. */
+  public record ResolutionUse(int line, Status status, String problem) {
+    public enum Status {
+      /** It decided at least one finding. */
+      APPLIED,
+      /** The study has no finding for the attribute (in that series). */
+      NO_FINDING,
+      /** Its value cannot be used (not valid for the VR, or not one of the values of a sequence). */
+      BAD_VALUE
+    }
+  }
+}
