@@ -98,10 +98,17 @@ public final class Main {
       throw new UsageException(e.getMessage());
     }
     out.println("Migrating " + input + " to " + output + " (" + options.getRunner().getSimpleName() + ")");
-    PipelineResult result = pipeline.run();
     PipelineResult.State state;
-    try (ProgressReporter progress = ProgressReporter.start(result, out, PROGRESS_EVERY)) {
-      state = result.waitUntilFinish();
+    try {
+      // The Direct runner returns at once; Flink's returns when the job has ended (or failed).
+      PipelineResult result = pipeline.run();
+      try (ProgressReporter progress = ProgressReporter.start(result, out, PROGRESS_EVERY)) {
+        state = result.waitUntilFinish();
+      }
+    } catch (RuntimeException e) {
+      // The runner already logged the trace; say in one line why, and what to do.
+      out.println("The job failed: " + rootCause(e) + "; rerunning into the same output is safe.");
+      return 1;
     }
     if (state != PipelineResult.State.DONE) {
       out.println("The job ended " + state + "; rerunning into the same output is safe.");
@@ -109,6 +116,15 @@ public final class Main {
     }
     printResult(output, out);
     return 0;
+  }
+
+  private static String rootCause(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage().lines().findFirst()
+        .orElse(""));
   }
 
   private static void printResult(String output, PrintStream out) throws IOException {
