@@ -1,9 +1,10 @@
 package org.pacsmigrate.pipeline;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -11,6 +12,7 @@ import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.pacsmigrate.transforms.Reports;
 import org.pacsmigrate.transforms.Summary;
@@ -78,6 +80,9 @@ public final class Main {
     String output = Locations.absolute(options.getOutput());
     options.setOutput(output);
     if (options.getInput() == null) {
+      if (output.startsWith("gs://")) {
+        throw new UsageException("--input is required with a gs:// output (the sample PACS is generated locally)");
+      }
       Path sample = Path.of(output, "sample-input");
       List<SamplePacs.GeneratedFile> files = SamplePacs.generate(sample, SamplePacs.SMALL);
       out.println("No --input given: generated a sample PACS of " + files.size() + " files in " + sample);
@@ -128,13 +133,18 @@ public final class Main {
   }
 
   private static void printResult(String output, PrintStream out) throws IOException {
-    Path summary = Path.of(Reports.summaryPath(output));
-    var s = Summary.parse(Files.readString(summary, StandardCharsets.UTF_8));
+    String summary = Reports.summaryPath(output);
+    String json;
+    // Through Beam's file systems: the output may be a bucket.
+    try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(summary, false)))) {
+      json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    var s = Summary.parse(json);
     out.printf("Done in %.1f s: %d files -> %d archived, %d duplicate, %d rejected, %d held; %d studies, %s in, "
             + "%s out%n", s.get("seconds").asDouble(), s.get("files").asLong(), s.get("archived").asLong(),
         s.get("duplicate").asLong(), s.get("rejected").asLong(), s.get("held").asLong(), s.get("studies").asLong(),
         ProgressReporter.bytes(s.get("bytesIn").asLong()), ProgressReporter.bytes(s.get("bytesOut").asLong()));
-    out.println("Archive:  " + Path.of(output, "archive"));
+    out.println("Archive:  " + (output.endsWith("/") ? output : output + "/") + "archive");
     out.println("Manifest: " + Reports.manifestPath(output));
     out.println("Summary:  " + summary);
   }

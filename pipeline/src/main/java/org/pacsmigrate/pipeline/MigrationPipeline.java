@@ -10,6 +10,7 @@ import org.pacsmigrate.transforms.ParseHeaders;
 import org.pacsmigrate.transforms.Reports;
 import org.pacsmigrate.transforms.StudyResult;
 import org.pacsmigrate.transforms.WriteStudyArchives;
+import org.pacsmigrate.transforms.gcs.CloudStorageOptions;
 
 /** The job's shape: ListFiles, ParseHeaders, GroupByStudy, WriteStudyArchives, Reports. */
 public final class MigrationPipeline {
@@ -22,7 +23,8 @@ public final class MigrationPipeline {
    */
   public static void build(Pipeline pipeline, String input, String output, long startMillis) {
     // Constructed before anything is applied, so a bad output fails here and not on a worker.
-    ArchiveStore store = ArchiveStore.under(output);
+    ArchiveStore store = ArchiveStore.under(output,
+        pipeline.getOptions().as(CloudStorageOptions.class).getGcsClientFactory());
     Reports reports = Reports.to(output, startMillis);
 
     PCollectionTuple headers = pipeline
