@@ -7,6 +7,7 @@ import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -133,5 +134,35 @@ class CloudStorageMigrationTest {
       }
     }
     assertTrue(out.console().contains("Archive:  gs://" + BUCKET + "/migrated-zip/archive"), out.console());
+  }
+
+  /**
+   * The tree on Cloud Storage: one object per entry, the bytes of the local ZIPs' entries, with the headers that
+   * let a client GET them directly: metadata as gzipped DICOM JSON, frames and bulk data as multipart/related
+   * with the part's type and the boundary of its first line.
+   */
+  @Test
+  void treeLayoutFromBucketToBucket() throws Exception {
+    MigrationOutput out = migrate("migrated-tree", "--layout=tree");
+    everyObjectOnceWithItsOutcome(out);
+    Map<String, byte[]> files = TreeLayout.files(out);
+    TreeLayout.assertSame(TreeLayout.zipEntries(local), files);
+    TreeLayout.countsAddUp(out, files);
+    for (Map.Entry<String, Blob> o : objects("migrated-tree/archive/").entrySet()) {
+      String name = o.getKey();
+      Blob blob = o.getValue();
+      if (name.endsWith("/metadata")) {
+        assertEquals("application/dicom+json", blob.getContentType(), name);
+        assertEquals("gzip", blob.getContentEncoding(), name);
+        continue;
+      }
+      byte[] bytes = files.get(name);
+      String[] head = new String(bytes, 0, Math.min(bytes.length, 400), StandardCharsets.US_ASCII).split("\r\n");
+      String firstLine = head[0];
+      String partType = head[1].replaceFirst("^Content-Type: ", "").replaceFirst(";.*", "");
+      assertEquals("multipart/related; type=\"" + partType + "\"; boundary=" + firstLine.substring(2),
+          blob.getContentType(), name);
+      assertEquals(null, blob.getContentEncoding(), name);
+    }
   }
 }

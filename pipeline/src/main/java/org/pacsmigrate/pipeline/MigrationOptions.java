@@ -21,4 +21,13 @@ public interface MigrationOptions extends PipelineOptions {
   String getOutput();
 
   void setOutput(String value);
+
+  @Description("How each study is written below {output}/archive/: zip (one {StudyInstanceUID}.zip per study) "
+      + "or tree (the study's entries as separate files or objects at their WADO-RS paths, "
+      + "studies/{StudyInstanceUID}/metadata and so on, to be served by plain HTTP GET; on Cloud Storage the "
+      + "objects carry their Content-Type and Content-Encoding).")
+  @Default.String("zip")
+  String getLayout();
+
+  void setLayout(String value);
 }

@@ -24,6 +24,7 @@ public final class MigrationPipeline {
   public static void build(Pipeline pipeline, String input, String output, long startMillis) {
     // Constructed before anything is applied, so a bad output fails here and not on a worker.
     ArchiveStore store = ArchiveStore.under(output,
+        ArchiveStore.Layout.parse(pipeline.getOptions().as(MigrationOptions.class).getLayout()),
         pipeline.getOptions().as(CloudStorageOptions.class).getGcsClientFactory());
     Reports reports = Reports.to(output, startMillis);
 

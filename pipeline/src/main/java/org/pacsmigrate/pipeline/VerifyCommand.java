@@ -32,16 +32,16 @@ import org.pacsmigrate.transforms.SourceChannels;
 
 /**
  * {@code verify --archive=OUTPUT --input=SOURCE}: checks a finished migration against its sources, study by
- * study. The manifest must account for every file under the input exactly once; each study ZIP must hold
+ * study. The manifest must account for every file under the input exactly once; each study (ZIP or tree) must hold
  * exactly the instances of the files the manifest calls {@code archived}, with the same content
  * ({@link ArchiveVerifier}). Prints one line per study and returns 1 when anything fails.
  */
 final class VerifyCommand {
   static final String USAGE = """
       verify --archive=OUTPUT --input=SOURCE
-        Checks OUTPUT/archive/*.zip against the files of SOURCE that OUTPUT/reports/manifest.csv lists as
-        archived, and that the manifest lists every file of SOURCE once. One line per study; exit code 1 when
-        any check fails.""";
+        Checks the studies in OUTPUT/archive (*.zip, or the tree layout's studies/{uid}/) against the files of
+        SOURCE that OUTPUT/reports/manifest.csv lists as archived, and that the manifest lists every file of
+        SOURCE once. One line per study; exit code 1 when any check fails.""";
 
   private VerifyCommand() {}
 
@@ -94,15 +94,23 @@ final class VerifyCommand {
       }
     }
     zips.sort(Comparator.naturalOrder());
+    // The tree layout (--layout=tree): archive/studies/{uid}/metadata and the entries below it.
+    List<String> treeStudies = treeStudies(archiveDir);
     Set<String> seen = new HashSet<>();
     int ok = 0;
+    int studies = zips.size() + treeStudies.size();
     Path work = Files.createTempDirectory("dicomweb-migrate-verify-");
     try {
       ArchiveVerifier verifier = new ArchiveVerifier(work);
-      for (Path zip : zips) {
-        try (StudyArchive archive = StudyArchive.open(zip)) {
+      for (int i = 0; i < studies; i++) {
+        try (StudyArchive archive = i < zips.size() ? StudyArchive.open(zips.get(i))
+            : StudyArchive.open(archiveDir, treeStudies.get(i - zips.size()))) {
           String study = archive.studyUid();
-          seen.add(study);
+          if (!seen.add(study)) {
+            out.println("STUDY FAILED " + study + ": archived twice (as a ZIP and in the tree)");
+            failures++;
+            continue;
+          }
           List<Path> sources = sourcesByStudy.getOrDefault(study, List.of());
           ArchiveVerifier.StudyVerdict verdict = verifier.verify(archive, sources);
           out.println(verdict.summary());
@@ -123,8 +131,20 @@ final class VerifyCommand {
         failures++;
       }
     }
-    out.println("verify: " + ok + " of " + zips.size() + " studies OK, " + failures + " failure(s)");
+    out.println("verify: " + ok + " of " + studies + " studies OK, " + failures + " failure(s)");
     return failures == 0 ? 0 : 1;
+  }
+
+  /** The studies of a tree layout: folders below {@code archive/studies/} that hold a metadata file. */
+  private static List<String> treeStudies(Path archiveDir) throws IOException {
+    Path studies = archiveDir.resolve("studies");
+    if (!Files.isDirectory(studies)) {
+      return List.of();
+    }
+    try (Stream<Path> dirs = Files.list(studies)) {
+      return dirs.filter(d -> Files.isRegularFile(d.resolve("metadata"))).map(d -> d.getFileName().toString())
+          .sorted().toList();
+    }
   }
 
   static List<ManifestRow> readManifest(Path manifest) throws IOException {
