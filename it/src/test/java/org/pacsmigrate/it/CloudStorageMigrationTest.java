@@ -73,6 +73,16 @@ class CloudStorageMigrationTest {
     return MigrationOutput.read(copy, console);
   }
 
+  /** {@code verify} reading the output and the sources from the bucket. */
+  private void verifyPasses(String prefix, MigrationOutput out) {
+    String console = MigrationOutput.run("verify", "--archive=gs://" + BUCKET + "/" + prefix, "--input=" + INPUT,
+        InMemoryCloudStorage.option());
+    assertTrue(console.contains("manifest: " + generated.size() + " rows for " + generated.size()
+        + " files under the input, every file once"), console);
+    long studies = out.count("studies");
+    assertTrue(console.contains("verify: " + studies + " of " + studies + " studies OK, 0 failure(s)"), console);
+  }
+
   private Path download(String prefix, Path dir) throws IOException {
     for (Blob blob : storage.list(BUCKET, Storage.BlobListOption.prefix(prefix)).iterateAll()) {
       Path file = dir.resolve(blob.getName().substring(prefix.length()));
@@ -134,6 +144,7 @@ class CloudStorageMigrationTest {
       }
     }
     assertTrue(out.console().contains("Archive:  gs://" + BUCKET + "/migrated-zip/archive"), out.console());
+    verifyPasses("migrated-zip", out);
   }
 
   /**
@@ -164,5 +175,20 @@ class CloudStorageMigrationTest {
           blob.getContentType(), name);
       assertEquals(null, blob.getContentEncoding(), name);
     }
+    verifyPasses("migrated-tree", out);
+
+    // A frame object changed in the bucket after the run: verify says so.
+    String frame = objects("migrated-tree/archive/").keySet().stream().filter(n -> n.endsWith("/frames/1"))
+        .findFirst().orElseThrow();
+    byte[] bytes = files.get(frame).clone();
+    int data = new String(bytes, StandardCharsets.ISO_8859_1).indexOf("\r\n\r\n") + 4;
+    bytes[data + 10] ^= 0x5A;
+    storage.create(BlobInfo.newBuilder(BUCKET, "migrated-tree/archive/" + frame).build(), bytes);
+    java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream print = new java.io.PrintStream(console, true, StandardCharsets.UTF_8);
+    assertEquals(1, org.pacsmigrate.pipeline.Main.run(new String[] {"verify",
+        "--archive=gs://" + BUCKET + "/migrated-tree", "--input=" + INPUT, InMemoryCloudStorage.option()},
+        print, print), console.toString(StandardCharsets.UTF_8));
+    assertTrue(console.toString(StandardCharsets.UTF_8).contains(" FAILED ("), console.toString(StandardCharsets.UTF_8));
   }
 }
