@@ -189,6 +189,7 @@ class CloudStorageMigrationTest {
     assertEquals(1, org.pacsmigrate.pipeline.Main.run(new String[] {"verify",
         "--archive=gs://" + BUCKET + "/migrated-tree", "--input=" + INPUT, InMemoryCloudStorage.option()},
         print, print), console.toString(StandardCharsets.UTF_8));
-    assertTrue(console.toString(StandardCharsets.UTF_8).contains(" FAILED ("), console.toString(StandardCharsets.UTF_8));
+    String printed = console.toString(StandardCharsets.UTF_8);
+    assertTrue(printed.contains(" FAILED ("), printed);
   }
 }

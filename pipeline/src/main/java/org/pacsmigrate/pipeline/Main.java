@@ -63,6 +63,7 @@ public final class Main {
     out.println("       java -jar dicomweb-migrate.jar " + ExportCommand.USAGE);
     out.println();
     PipelineOptionsFactory.printHelp(out, MigrationOptions.class);
+    out.println("The Cloud Storage client for gs:// locations: --help=CloudStorageOptions.");
     out.println("Beam's own options (--runner and the like): --help=PipelineOptions, --help=DirectOptions, "
         + "--help=FlinkPipelineOptions.");
   }

@@ -14,9 +14,9 @@ public interface MigrationOptions extends PipelineOptions {
 
   void setInput(String value);
 
-  @Description("Folder that receives archive/{StudyInstanceUID}.zip (one ZIP per study) and reports/ "
-      + "(manifest.csv, summary.json). Rerunning into the same folder is safe: ZIPs are rewritten to the same "
-      + "bytes.")
+  @Description("Folder or gs://bucket/prefix that receives archive/{StudyInstanceUID}.zip (one ZIP per study) "
+      + "and reports/ (manifest.csv, summary.json). Rerunning into the same folder is safe: ZIPs are rewritten to "
+      + "the same bytes.")
   @Default.String("migration-output")
   String getOutput();
 

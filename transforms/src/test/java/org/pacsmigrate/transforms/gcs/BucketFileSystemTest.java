@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 /** The gs:// file system through Beam's FileSystems, as the job uses it, on the in-memory stand-in. */
 class BucketFileSystemTest {
   private static final String BUCKET = "bucket-fs-test";
+  private static final String GS = "gs://" + BUCKET + "/";
   private static Storage storage;
 
   @BeforeAll
@@ -55,26 +56,26 @@ class BucketFileSystemTest {
 
   @Test
   void doubleStarMatchesEveryObjectBelowAPrefixButNotFolderPlaceholders() throws IOException {
-    assertEquals(new TreeSet<>(List.of("gs://" + BUCKET + "/pacs/2009/12/c.dcm", "gs://" + BUCKET + "/pacs/2009/b.dcm",
-        "gs://" + BUCKET + "/pacs/a.dcm", "gs://" + BUCKET + "/pacs/{odd} name [1].dcm")), match("gs://" + BUCKET + "/pacs/**"));
+    assertEquals(new TreeSet<>(List.of(GS + "pacs/2009/12/c.dcm", GS + "pacs/2009/b.dcm",
+        GS + "pacs/a.dcm", GS + "pacs/{odd} name [1].dcm")), match(GS + "pacs/**"));
   }
 
   @Test
   void singleStarAndQuestionMarkStayWithinOneSegment() throws IOException {
-    assertEquals(new TreeSet<>(List.of("gs://" + BUCKET + "/pacs/2009/b.dcm")), match("gs://" + BUCKET + "/pacs/*/?.dcm"));
-    assertEquals(new TreeSet<>(List.of("gs://" + BUCKET + "/pacs/a.dcm", "gs://" + BUCKET + "/pacsx/d.dcm")),
-        match("gs://" + BUCKET + "/{pacs,pacsx}/[a-d].dcm"));
+    assertEquals(new TreeSet<>(List.of(GS + "pacs/2009/b.dcm")), match(GS + "pacs/*/?.dcm"));
+    assertEquals(new TreeSet<>(List.of(GS + "pacs/a.dcm", GS + "pacsx/d.dcm")),
+        match(GS + "{pacs,pacsx}/[a-d].dcm"));
   }
 
   @Test
   void anObjectIsMatchedByItsNameAndAMissingOneIsNotFound() throws IOException {
-    MatchResult one = FileSystems.match("gs://" + BUCKET + "/pacs/a.dcm");
+    MatchResult one = FileSystems.match(GS + "pacs/a.dcm");
     assertEquals(1, one.metadata().size());
     MatchResult.Metadata m = one.metadata().get(0);
     assertEquals("pacs/a.dcm".length(), m.sizeBytes());
     assertTrue(m.isReadSeekEfficient());
-    assertEquals(MatchResult.Status.NOT_FOUND, FileSystems.match("gs://" + BUCKET + "/pacs/zzz.dcm").status());
-    assertEquals(new TreeSet<>(), match("gs://" + BUCKET + "/nothing/**"));
+    assertEquals(MatchResult.Status.NOT_FOUND, FileSystems.match(GS + "pacs/zzz.dcm").status());
+    assertEquals(new TreeSet<>(), match(GS + "nothing/**"));
   }
 
   @Test
@@ -84,7 +85,7 @@ class BucketFileSystemTest {
       data[i] = (byte) (i * 31 + 7);
     }
     storage.create(BlobInfo.newBuilder(BUCKET, "big/frames.bin").build(), data);
-    try (ReadableByteChannel ch = FileSystems.open(FileSystems.matchNewResource("gs://" + BUCKET + "/big/frames.bin",
+    try (ReadableByteChannel ch = FileSystems.open(FileSystems.matchNewResource(GS + "big/frames.bin",
         false))) {
       SeekableByteChannel s = (SeekableByteChannel) ch;
       assertEquals(data.length, s.size());
@@ -104,14 +105,14 @@ class BucketFileSystemTest {
 
   @Test
   void writesRenamesAndDeletesAsBeamsSinksDo() throws IOException {
-    ResourceId dir = FileSystems.matchNewResource("gs://" + BUCKET + "/out/reports", true);
+    ResourceId dir = FileSystems.matchNewResource(GS + "out/reports", true);
     ResourceId temp = dir.resolve(".temp-beam-1/", StandardResolveOptions.RESOLVE_DIRECTORY)
         .resolve("part-0", StandardResolveOptions.RESOLVE_FILE);
     try (WritableByteChannel w = FileSystems.create(temp, MimeTypes.TEXT)) {
       w.write(ByteBuffer.wrap("path,size\n".getBytes(StandardCharsets.UTF_8)));
     }
     ResourceId target = dir.resolve("manifest.csv", StandardResolveOptions.RESOLVE_FILE);
-    assertEquals("gs://" + BUCKET + "/out/reports/manifest.csv", target.toString());
+    assertEquals(GS + "out/reports/manifest.csv", target.toString());
     FileSystems.rename(List.of(temp), List.of(target), StandardMoveOptions.IGNORE_MISSING_FILES);
     assertNull(storage.get(BlobId.of(BUCKET, "out/reports/.temp-beam-1/part-0")));
     try (ReadableByteChannel r = FileSystems.open(target)) {
@@ -126,17 +127,17 @@ class BucketFileSystemTest {
 
   @Test
   void locationsResolveAsBeamExpects() {
-    BucketResourceId dir = BucketResourceId.parse("gs://" + BUCKET + "/a/b", true);
-    assertEquals("gs://" + BUCKET + "/a/b/", dir.toString());
+    BucketResourceId dir = BucketResourceId.parse(GS + "a/b", true);
+    assertEquals(GS + "a/b/", dir.toString());
     assertEquals("b", dir.getFilename());
     BucketResourceId file = dir.resolve("c.dcm", StandardResolveOptions.RESOLVE_FILE);
-    assertEquals("gs://" + BUCKET + "/a/b/c.dcm", file.toString());
+    assertEquals(GS + "a/b/c.dcm", file.toString());
     assertEquals(dir, file.getCurrentDirectory());
     assertEquals("c.dcm", file.getFilename());
     BucketResourceId root = BucketResourceId.parse("gs://" + BUCKET, true);
-    assertEquals("gs://" + BUCKET + "/", root.toString());
+    assertEquals(GS, root.toString());
     assertNull(root.getFilename());
-    assertThrows(IllegalArgumentException.class, () -> BucketResourceId.parse("gs://" + BUCKET + "/a/", false));
+    assertThrows(IllegalArgumentException.class, () -> BucketResourceId.parse(GS + "a/", false));
     assertThrows(IllegalArgumentException.class, () -> BucketResourceId.parse("gs://Not_A_Bucket/x", false));
     assertThrows(IllegalStateException.class, () -> file.resolve("x", StandardResolveOptions.RESOLVE_FILE));
   }
