@@ -1,9 +1,10 @@
 package org.pacsmigrate.pipeline;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -11,6 +12,7 @@ import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.pacsmigrate.transforms.ConflictReports;
 import org.pacsmigrate.transforms.Reports;
@@ -65,6 +67,7 @@ public final class Main {
     out.println("       java -jar dicomweb-migrate.jar " + ExportCommand.USAGE);
     out.println();
     PipelineOptionsFactory.printHelp(out, MigrationOptions.class);
+    out.println("The Cloud Storage client for gs:// locations: --help=CloudStorageOptions.");
     out.println("Beam's own options (--runner and the like): --help=PipelineOptions, --help=DirectOptions, "
         + "--help=FlinkPipelineOptions.");
   }
@@ -82,6 +85,9 @@ public final class Main {
     String output = Locations.absolute(options.getOutput());
     options.setOutput(output);
     if (options.getInput() == null) {
+      if (output.startsWith("gs://")) {
+        throw new UsageException("--input is required with a gs:// output (the sample PACS is generated locally)");
+      }
       Path sample = Path.of(output, "sample-input");
       List<SamplePacs.GeneratedFile> files = SamplePacs.generate(sample, SamplePacs.SMALL);
       out.println("No --input given: generated a sample PACS of " + files.size() + " files in " + sample);
@@ -103,21 +109,22 @@ public final class Main {
       throw new UsageException(e.getMessage());
     }
     out.println("Migrating " + input + " to " + output + " (" + options.getRunner().getSimpleName() + ")");
-    PipelineResult result;
     PipelineResult.State state;
     try {
-      // The Direct runner returns at once (see above); Flink runs the job here.
-      result = pipeline.run();
+      // The Direct runner returns at once; Flink's returns when the job has ended (or failed).
+      PipelineResult result = pipeline.run();
       try (ProgressReporter progress = ProgressReporter.start(result, out, PROGRESS_EVERY)) {
         state = result.waitUntilFinish();
       }
     } catch (RuntimeException e) {
       // A resolutions file that does not match the findings stops the job before any ZIP: say so plainly.
       ResolutionsException bad = causeOf(e, ResolutionsException.class);
-      if (bad == null) {
-        throw e;
+      if (bad != null) {
+        out.println("error: " + bad.getMessage());
+        return 1;
       }
-      out.println("error: " + bad.getMessage());
+      // The runner already logged the trace; say in one line why, and what to do.
+      out.println("The job failed: " + rootCause(e) + "; rerunning into the same output is safe.");
       return 1;
     }
     if (state != PipelineResult.State.DONE) {
@@ -153,15 +160,29 @@ public final class Main {
     return null;
   }
 
+  private static String rootCause(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage().lines().findFirst()
+        .orElse(""));
+  }
+
   private static void printResult(String output, boolean dryRun, PrintStream out) throws IOException {
-    Path summary = Path.of(Reports.summaryPath(output));
-    var s = Summary.parse(Files.readString(summary, StandardCharsets.UTF_8));
+    String summary = Reports.summaryPath(output);
+    String json;
+    // Through Beam's file systems: the output may be a bucket.
+    try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(summary, false)))) {
+      json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    var s = Summary.parse(json);
     out.printf("Done in %.1f s: %d files -> %d archived, %d duplicate, %d rejected, %d held; %d studies, %s in, "
             + "%s out%n", s.get("seconds").asDouble(), s.get("files").asLong(), s.get("archived").asLong(),
         s.get("duplicate").asLong(), s.get("rejected").asLong(), s.get("held").asLong(), s.get("studies").asLong(),
         ProgressReporter.bytes(s.get("bytesIn").asLong()), ProgressReporter.bytes(s.get("bytesOut").asLong()));
     out.println(dryRun ? "Dry run:  no archive written; the manifest gives the outcomes a run would give"
-        : "Archive:  " + Path.of(output, "archive"));
+        : "Archive:  " + (output.endsWith("/") ? output : output + "/") + "archive");
     out.println("Manifest: " + Reports.manifestPath(output));
     out.println("Summary:  " + summary);
     out.println("Conflicts: " + ConflictReports.path(output, "conflicts.html") + " (patient data; also .csv, .json "

@@ -14,9 +14,9 @@ public interface MigrationOptions extends PipelineOptions {
 
   void setInput(String value);
 
-  @Description("Folder that receives archive/{StudyInstanceUID}.zip (one ZIP per study) and reports/ "
-      + "(manifest.csv, summary.json). Rerunning into the same folder is safe: ZIPs are rewritten to the same "
-      + "bytes.")
+  @Description("Folder or gs://bucket/prefix that receives archive/{StudyInstanceUID}.zip (one ZIP per study) "
+      + "and reports/ (manifest.csv, summary.json). Rerunning into the same folder is safe: ZIPs are rewritten to "
+      + "the same bytes.")
   @Default.String("migration-output")
   String getOutput();
 
@@ -51,4 +51,13 @@ public interface MigrationOptions extends PipelineOptions {
   String getReconciliationAttributes();
 
   void setReconciliationAttributes(String value);
+
+  @Description("How each study is written below {output}/archive/: zip (one {StudyInstanceUID}.zip per study) "
+      + "or tree (the study's entries as separate files or objects at their WADO-RS paths, "
+      + "studies/{StudyInstanceUID}/metadata and so on, to be served by plain HTTP GET; on Cloud Storage the "
+      + "objects carry their Content-Type and Content-Encoding).")
+  @Default.String("zip")
+  String getLayout();
+
+  void setLayout(String value);
 }

@@ -15,6 +15,7 @@ import org.pacsmigrate.transforms.StudyResult;
 import org.pacsmigrate.transforms.WriteStudyArchives;
 import org.pacsmigrate.transforms.reconcile.ReconciliationRules;
 import org.pacsmigrate.transforms.reconcile.Resolutions;
+import org.pacsmigrate.transforms.gcs.CloudStorageOptions;
 
 /**
  * The job's shape: ListFiles, ParseHeaders, GroupByStudy, SetAsideDuplicates, ReconcileStudies,
@@ -47,7 +48,9 @@ public final class MigrationPipeline {
   public static void build(Pipeline pipeline, String input, String output, long startMillis,
       Reconciliation reconciliation) {
     // Constructed before anything is applied, so a bad output fails here and not on a worker.
-    ArchiveStore store = ArchiveStore.under(output);
+    ArchiveStore store = ArchiveStore.under(output,
+        ArchiveStore.Layout.parse(pipeline.getOptions().as(MigrationOptions.class).getLayout()),
+        pipeline.getOptions().as(CloudStorageOptions.class).getGcsClientFactory());
     Reports reports = Reports.to(output, startMillis);
     ReconcileStudies reconcile = ReconcileStudies.with(reconciliation.rules(), reconciliation.resolutions(),
         reconciliation.modificationDateTime());

@@ -1,10 +1,15 @@
 package org.pacsmigrate.pipeline;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.file.PathMatcher;
+import java.nio.file.StandardCopyOption;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.pacsmigrate.transforms.gcs.CloudStorageOptions;
 import java.io.PrintStream;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,16 +37,17 @@ import org.pacsmigrate.transforms.SourceChannels;
 
 /**
  * {@code verify --archive=OUTPUT --input=SOURCE}: checks a finished migration against its sources, study by
- * study. The manifest must account for every file under the input exactly once; each study ZIP must hold
+ * study. The manifest must account for every file under the input exactly once; each study (ZIP or tree) must hold
  * exactly the instances of the files the manifest calls {@code archived}, with the same content
  * ({@link ArchiveVerifier}). Prints one line per study and returns 1 when anything fails.
  */
 final class VerifyCommand {
   static final String USAGE = """
-      verify --archive=OUTPUT --input=SOURCE
-        Checks OUTPUT/archive/*.zip against the files of SOURCE that OUTPUT/reports/manifest.csv lists as
-        archived, and that the manifest lists every file of SOURCE once. One line per study; exit code 1 when
-        any check fails.""";
+      verify --archive=OUTPUT --input=SOURCE [--gcsClientFactory=CLASS]
+        Checks the studies in OUTPUT/archive (*.zip, or the tree layout's studies/{uid}/) against the files of
+        SOURCE that OUTPUT/reports/manifest.csv lists as archived, and that the manifest lists every file of
+        SOURCE once. OUTPUT and SOURCE are folders or gs:// locations (--gcsClientFactory as for the job). One
+        line per study; exit code 1 when any check fails.""";
 
   private VerifyCommand() {}
 
@@ -50,19 +56,32 @@ final class VerifyCommand {
       out.println(USAGE);
       return 0;
     }
-    CommandArgs a = CommandArgs.parse(args, 1, Set.of("archive", "input"));
-    return verify(Path.of(Locations.absolute(a.required("archive"))), Locations.absolute(a.required("input")),
-        out);
+    CommandArgs a = CommandArgs.parse(args, 1, Set.of("archive", "input", "gcsClientFactory"));
+    PipelineOptions options = PipelineOptionsFactory.create();
+    if (a.optional("gcsClientFactory") != null) {
+      try {
+        options = PipelineOptionsFactory.fromArgs("--gcsClientFactory=" + a.optional("gcsClientFactory"))
+            .as(CloudStorageOptions.class);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage());
+      }
+    }
+    FileSystems.setDefaultPipelineOptions(options);
+    return verify(Locations.absolute(a.required("archive")), Locations.absolute(a.required("input")), out);
   }
 
-  static int verify(Path output, String input, PrintStream out) throws IOException {
-    FileSystems.setDefaultPipelineOptions(PipelineOptionsFactory.create());
+  /**
+   * @param output the job's output, a folder or gs://; what is in a bucket is copied to a local temporary folder
+   *     one study at a time (its archive and its archived sources), verified there, and deleted
+   * @param input the job's input, a folder or gs://
+   */
+  static int verify(String output, String input, PrintStream out) throws IOException {
     int failures = 0;
 
-    List<ManifestRow> manifest = readManifest(Path.of(Reports.manifestPath(output.toString())));
+    List<ManifestRow> manifest = readManifest(Reports.manifestPath(output));
     failures += checkAccounting(manifest, input, out);
 
-    Map<String, List<Path>> sourcesByStudy = new TreeMap<>();
+    Map<String, List<String>> sourcesByStudy = new TreeMap<>();
     HeaderCheck check = new HeaderCheck();
     for (ManifestRow row : manifest) {
       if (row.outcome() != Outcome.ARCHIVED) {
@@ -81,29 +100,38 @@ final class VerifyCommand {
         failures++;
         continue;
       }
-      sourcesByStudy.computeIfAbsent(v.parsed().studyUid(), k -> new ArrayList<>()).add(Path.of(row.path()));
+      sourcesByStudy.computeIfAbsent(v.parsed().studyUid(), k -> new ArrayList<>()).add(row.path());
     }
 
-    List<Path> zips = new ArrayList<>();
-    Path archiveDir = output.resolve("archive");
-    if (Files.isDirectory(archiveDir)) {
-      // Hidden names are temporary files a crashed writer may have left: never a study's ZIP.
-      try (DirectoryStream<Path> d = Files.newDirectoryStream(archiveDir,
-          p -> p.getFileName().toString().endsWith(".zip") && !p.getFileName().toString().startsWith("."))) {
-        d.forEach(zips::add);
-      }
-    }
-    zips.sort(Comparator.naturalOrder());
+    String archiveDir = (output.endsWith("/") ? output : output + "/") + "archive/";
+    // Hidden names are temporary files a crashed writer may have left: never a study's ZIP.
+    List<String> zips = list(archiveDir, "*.zip").stream()
+        .filter(z -> !z.substring(z.lastIndexOf('/') + 1).startsWith(".")).sorted().toList();
+    // The tree layout (--layout=tree): archive/studies/{uid}/metadata and the entries below it.
+    List<String> treeStudies = list(archiveDir, "studies/*/metadata").stream()
+        .map(m -> m.substring(0, m.length() - "/metadata".length()))
+        .map(d -> d.substring(d.lastIndexOf('/') + 1)).sorted().toList();
     Set<String> seen = new HashSet<>();
     int ok = 0;
+    int studies = zips.size() + treeStudies.size();
     Path work = Files.createTempDirectory("dicomweb-migrate-verify-");
     try {
-      ArchiveVerifier verifier = new ArchiveVerifier(work);
-      for (Path zip : zips) {
-        try (StudyArchive archive = StudyArchive.open(zip)) {
+      ArchiveVerifier verifier = new ArchiveVerifier(work.resolve("export"));
+      for (int i = 0; i < studies; i++) {
+        Path staged = Files.createDirectories(work.resolve("study"));
+        String where = i < zips.size() ? zips.get(i) : archiveDir + "studies/" + treeStudies.get(i - zips.size());
+        try (StudyArchive archive = i < zips.size() ? StudyArchive.open(local(zips.get(i), staged.resolve("a.zip")))
+            : openTree(archiveDir, treeStudies.get(i - zips.size()), staged)) {
           String study = archive.studyUid();
-          seen.add(study);
-          List<Path> sources = sourcesByStudy.getOrDefault(study, List.of());
+          if (!seen.add(study)) {
+            out.println("STUDY FAILED " + study + ": archived twice (as a ZIP and in the tree)");
+            failures++;
+            continue;
+          }
+          List<Path> sources = new ArrayList<>();
+          for (String source : sourcesByStudy.getOrDefault(study, List.of())) {
+            sources.add(local(source, staged.resolve("sources").resolve(sources.size() + ".dcm")));
+          }
           ArchiveVerifier.StudyVerdict verdict = verifier.verify(archive, sources);
           out.println(verdict.summary());
           if (verdict.ok()) {
@@ -111,6 +139,12 @@ final class VerifyCommand {
           } else {
             failures++;
           }
+        } catch (IOException e) {
+          // A damaged or unreadable study is this study's failure; the others are still checked.
+          out.println("STUDY FAILED " + where + ": cannot be read: " + e.getMessage());
+          failures++;
+        } finally {
+          deleteTree(staged);
         }
       }
     } finally {
@@ -123,12 +157,78 @@ final class VerifyCommand {
         failures++;
       }
     }
-    out.println("verify: " + ok + " of " + zips.size() + " studies OK, " + failures + " failure(s)");
+    out.println("verify: " + ok + " of " + studies + " studies OK, " + failures + " failure(s)");
     return failures == 0 ? 0 : 1;
   }
 
-  static List<ManifestRow> readManifest(Path manifest) throws IOException {
-    List<String> records = Csv.records(Files.readString(manifest, StandardCharsets.UTF_8));
+  private static boolean isUrl(String location) {
+    return location.startsWith("gs://");
+  }
+
+  /**
+   * What {@code glob} matches below {@code folder} (ending in "/"): in a folder by the file system's own glob
+   * (the folder's name may hold glob characters), in a bucket through Beam's file systems.
+   */
+  private static List<String> list(String folder, String glob) throws IOException {
+    if (isUrl(folder)) {
+      return match(folder + glob);
+    }
+    Path dir = Path.of(folder);
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    PathMatcher matcher = dir.getFileSystem().getPathMatcher("glob:" + glob);
+    try (Stream<Path> files = Files.walk(dir, glob.split("/").length)) {
+      return files.filter(Files::isRegularFile).filter(f -> matcher.matches(dir.relativize(f)))
+          .map(Path::toString).toList();
+    }
+  }
+
+  /** The names a pattern matches, through Beam's file systems. */
+  private static List<String> match(String pattern) throws IOException {
+    List<String> names = new ArrayList<>();
+    for (MatchResult.Metadata m : FileSystems.match(pattern, EmptyMatchTreatment.ALLOW).metadata()) {
+      names.add(m.resourceId().toString());
+    }
+    return names;
+  }
+
+  /** A local file for {@code location}: itself, or a copy at {@code copy} of what is in a bucket. */
+  private static Path local(String location, Path copy) throws IOException {
+    if (!isUrl(location)) {
+      return Path.of(location);
+    }
+    Files.createDirectories(copy.getParent());
+    try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(location, false)))) {
+      Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+    }
+    return copy;
+  }
+
+  /** A study of a tree: read in place from a folder; from a bucket, its entries are copied below {@code staged}. */
+  private static StudyArchive openTree(String archiveDir, String studyUid, Path staged) throws IOException {
+    if (!isUrl(archiveDir)) {
+      return StudyArchive.open(Path.of(archiveDir), studyUid);
+    }
+    Path root = staged.resolve("tree");
+    String folder = archiveDir + "studies/" + studyUid + "/";
+    for (String entry : match(folder + "**")) {
+      String name = entry.substring(archiveDir.length());
+      Path file = root.resolve(name).normalize();
+      if (!file.startsWith(root)) {
+        throw new IOException("an entry name leaves the archive folder: " + entry);
+      }
+      local(entry, file);
+    }
+    return StudyArchive.open(root, studyUid);
+  }
+
+  static List<ManifestRow> readManifest(String manifest) throws IOException {
+    String text;
+    try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(manifest, false)))) {
+      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    List<String> records = Csv.records(text);
     if (records.isEmpty() || !records.get(0).equals(ManifestRow.CSV_HEADER)) {
       throw new IOException(manifest + " does not start with the header " + ManifestRow.CSV_HEADER);
     }
