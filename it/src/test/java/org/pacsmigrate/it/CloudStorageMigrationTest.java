@@ -139,7 +139,8 @@ class CloudStorageMigrationTest {
         assertTrue(o.getKey().matches("archive/[0-9.]+\\.zip"), o.getKey());
         assertEquals("application/zip", o.getValue().getContentType(), o.getKey());
       } else {
-        assertTrue(Set.of("reports/manifest.csv", "reports/summary.json").contains(o.getKey()),
+        assertTrue(Set.of("reports/manifest.csv", "reports/summary.json", "reports/conflicts.csv", "reports/conflicts.json",
+            "reports/conflicts.html", "reports/resolutions-template.csv").contains(o.getKey()),
             "nothing else is left in the output: " + o.getKey());
       }
     }

@@ -80,8 +80,8 @@ final class FlinkCluster implements AutoCloseable {
         taskmanager.memory.framework.off-heap.size: 128m
         taskmanager.memory.task.heap.size: 512m
         taskmanager.memory.task.off-heap.size: 0m
-        taskmanager.memory.network.min: 128m
-        taskmanager.memory.network.max: 128m
+        taskmanager.memory.network.min: 256m
+        taskmanager.memory.network.max: 256m
         taskmanager.memory.managed.size: 128m
         taskmanager.memory.jvm-metaspace.size: 256m
         taskmanager.memory.jvm-overhead.min: 192m
