@@ -104,29 +104,8 @@ public final class DuplicateResolver {
     return n;
   }
 
-  /**
-   * "YYYYMMDDHHMMSS.FFFFFF", comparable as text; empty when the date is absent. Accepts the ACR-NEMA forms
-   * ("YYYY.MM.DD", "HH:MM:SS") still found in old archives.
-   */
+  /** The Instance Creation Date and Time, sortable (see {@link SortableDateTime}). */
   public static String creationDateTime(DataSet ds) {
-    String date = ds.asciiString(INSTANCE_CREATION_DATE);
-    if (date == null) {
-      return "";
-    }
-    date = date.replace(".", "");
-    String time = ds.asciiString(INSTANCE_CREATION_TIME);
-    time = time == null ? "" : time.replace(":", "");
-    int dot = time.indexOf('.');
-    String whole = dot < 0 ? time : time.substring(0, dot);
-    String fraction = dot < 0 ? "" : time.substring(dot + 1);
-    return date + pad(whole, 6) + "." + pad(fraction, 6);
-  }
-
-  private static String pad(String s, int width) {
-    StringBuilder b = new StringBuilder(s.length() > width ? s.substring(0, width) : s);
-    while (b.length() < width) {
-      b.append('0');
-    }
-    return b.toString();
+    return SortableDateTime.of(ds, INSTANCE_CREATION_DATE, INSTANCE_CREATION_TIME);
   }
 }

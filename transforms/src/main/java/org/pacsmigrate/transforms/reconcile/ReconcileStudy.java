@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.pacsmigrate.transforms.SortableDateTime;
 import org.pacsmigrate.format.charset.SpecificCharacterSet;
 import org.pacsmigrate.format.dicom.DataSet;
 import org.pacsmigrate.format.dicom.DicomElement;
@@ -337,25 +338,7 @@ public final class ReconcileStudy implements Serializable {
 
   /** "YYYYMMDDHHMMSS.FFFFFF" from a date and a time attribute, comparable as text; "" without the date. */
   static String dateTime(DataSet ds, int dateTag, int timeTag) {
-    String date = ds.asciiString(dateTag);
-    if (date == null) {
-      return "";
-    }
-    date = date.replace(".", "");
-    String time = ds.asciiString(timeTag);
-    time = time == null ? "" : time.replace(":", "");
-    int dot = time.indexOf('.');
-    String whole = dot < 0 ? time : time.substring(0, dot);
-    String fraction = dot < 0 ? "" : time.substring(dot + 1);
-    return date + pad(whole, 6) + "." + pad(fraction, 6);
-  }
-
-  private static String pad(String s, int width) {
-    StringBuilder b = new StringBuilder(s.length() > width ? s.substring(0, width) : s);
-    while (b.length() < width) {
-      b.append('0');
-    }
-    return b.toString();
+    return SortableDateTime.of(ds, dateTag, timeTag);
   }
 
   // ---------------------------------------------------------------------------------------------------------
