@@ -59,7 +59,7 @@ public final class MigrationPipeline {
 
     PCollectionTuple headers = pipeline
         .apply("ListFiles", ListFiles.under(input))
-        .apply("ParseHeaders", ParseHeaders.create());
+        .apply("ParseHeaders", ParseHeaders.create(reconciliation.rules()));
     PCollectionTuple reconciled = headers.get(ParseHeaders.PARSED)
         .apply("GroupByStudy", GroupByStudy.create())
         .apply("SetAsideDuplicates", SetAsideDuplicates.create())

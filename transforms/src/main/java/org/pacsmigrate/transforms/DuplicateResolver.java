@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 import org.pacsmigrate.format.dicom.DataSet;
 import org.pacsmigrate.format.dicom.DicomElement;
 import org.pacsmigrate.format.dicom.Tag;
+import org.pacsmigrate.format.p10.DicomFile;
 import org.pacsmigrate.format.p10.SourceBulkData;
 import org.pacsmigrate.format.verify.DataSetComparator;
 import org.pacsmigrate.format.verify.Difference;
@@ -48,8 +49,8 @@ public final class DuplicateResolver {
 
   /** Orders candidates best first; the head of this order is kept. */
   public static final Comparator<ParsedInstance> PREFERENCE = Comparator
-      .comparingInt((ParsedInstance p) -> attributeCount(p.header().dataSet())).reversed()
-      .thenComparing(Comparator.comparing((ParsedInstance p) -> creationDateTime(p.header().dataSet())).reversed())
+      .comparingInt(ParsedInstance::attributeCount).reversed()
+      .thenComparing(Comparator.comparing((ParsedInstance p) -> creationDateTime(p.reconciliation())).reversed())
       .thenComparing(ParsedInstance::path);
 
   private final Sources sources;
@@ -77,12 +78,16 @@ public final class DuplicateResolver {
   }
 
   private List<Difference> compare(ParsedInstance a, ParsedInstance b) throws IOException {
+    // The records carry no whole header: both are read again (duplicates are rare), checked against their digests.
     try (SeekableByteChannel ca = sources.open(a.path());
-        SourceBulkData sa = new SourceBulkData(ca, a.header());
-        SeekableByteChannel cb = sources.open(b.path());
-        SourceBulkData sb = new SourceBulkData(cb, b.header())) {
-      return new DataSetComparator(new FileValueDigester(a.header(), sa), new FileValueDigester(b.header(), sb),
-          Set.of()).compare(a.header().dataSet(), b.header().dataSet());
+        SeekableByteChannel cb = sources.open(b.path())) {
+      DicomFile ha = SourceHeaders.reread(a, ca);
+      DicomFile hb = SourceHeaders.reread(b, cb);
+      try (SourceBulkData sa = new SourceBulkData(ca, ha);
+          SourceBulkData sb = new SourceBulkData(cb, hb)) {
+        return new DataSetComparator(new FileValueDigester(ha, sa), new FileValueDigester(hb, sb), Set.of())
+            .compare(ha.dataSet(), hb.dataSet());
+      }
     }
   }
 

@@ -2,6 +2,7 @@ package org.pacsmigrate.transforms;
 
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
+import java.util.Set;
 import org.pacsmigrate.format.archive.Uids;
 import org.pacsmigrate.format.dicom.DataSet;
 import org.pacsmigrate.format.dicom.Tag;
@@ -9,6 +10,7 @@ import org.pacsmigrate.format.p10.DicomFile;
 import org.pacsmigrate.format.p10.DicomParseException;
 import org.pacsmigrate.format.p10.FrameLocator;
 import org.pacsmigrate.format.p10.P10Reader;
+import org.pacsmigrate.transforms.reconcile.ReconciliationRules;
 
 /**
  * Reads one file's header and decides whether it can go into the archive: it must parse, its frames must be
@@ -18,11 +20,27 @@ import org.pacsmigrate.format.p10.P10Reader;
  */
 public final class HeaderCheck {
   private final P10Reader reader = new P10Reader();
+  private final Set<Integer> recorded;
+
+  /** Records what the standard reconciliation rules compare. */
+  public HeaderCheck() {
+    this(ParsedInstance.recordedTags(ReconciliationRules.standard()));
+  }
+
+  /** @param recorded the top-level tags an accepted file's record keeps ({@link ParsedInstance#recordedTags}) */
+  public HeaderCheck(Set<Integer> recorded) {
+    this.recorded = Set.copyOf(recorded);
+  }
 
   /** Exactly one of the two is set. */
   public record Verdict(ParsedInstance parsed, RejectedFile rejected) {}
 
   public Verdict check(String path, long size, SeekableByteChannel channel) {
+    return check(path, size, 0L, channel);
+  }
+
+  /** @param modified the file's modification time as listed (ms since the epoch; 0 when unknown) */
+  public Verdict check(String path, long size, long modified, SeekableByteChannel channel) {
     DicomFile header;
     try {
       header = reader.read(path, channel);
@@ -52,7 +70,7 @@ public final class HeaderCheck {
     } catch (DicomParseException e) {
       return reject(path, size, study, "frames cannot be located: " + e.reason() + at(e));
     }
-    return new Verdict(new ParsedInstance(path, size, header), null);
+    return new Verdict(ParsedInstance.of(path, size, modified, header, recorded), null);
   }
 
   private static String uidProblem(String uid, String what) {

@@ -2,6 +2,7 @@ package org.pacsmigrate.transforms;
 
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
+import java.util.Set;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.Compression;
@@ -16,6 +17,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.pacsmigrate.transforms.reconcile.ReconciliationRules;
 
 /**
  * Reads the header of every listed file in parallel. Files that can be archived come out under
@@ -27,10 +29,20 @@ public final class ParseHeaders
   public static final TupleTag<KV<String, ParsedInstance>> PARSED = new TupleTag<>() {};
   public static final TupleTag<RejectedFile> REJECTED = new TupleTag<>() {};
 
-  private ParseHeaders() {}
+  private final Set<Integer> recorded;
 
+  private ParseHeaders(Set<Integer> recorded) {
+    this.recorded = recorded;
+  }
+
+  /** Records what the standard reconciliation rules compare. */
   public static ParseHeaders create() {
-    return new ParseHeaders();
+    return create(ReconciliationRules.standard());
+  }
+
+  /** Each parsed file's record keeps the attributes these rules compare (and nothing else of the header). */
+  public static ParseHeaders create(ReconciliationRules rules) {
+    return new ParseHeaders(ParsedInstance.recordedTags(rules));
   }
 
   @Override
@@ -38,7 +50,7 @@ public final class ParseHeaders
     PCollectionTuple out = files
         // Compressed-looking names (.gz, .zip) are read as they are: a DICOM file is never transport-compressed.
         .apply("Open", FileIO.readMatches().withCompression(Compression.UNCOMPRESSED))
-        .apply("ReadHeader", ParDo.of(new ParseFn()).withOutputTags(PARSED, TupleTagList.of(REJECTED)));
+        .apply("ReadHeader", ParDo.of(new ParseFn(recorded)).withOutputTags(PARSED, TupleTagList.of(REJECTED)));
     out.get(PARSED).setCoder(KvCoder.of(StringUtf8Coder.of(), ParsedInstanceCoder.of()));
     out.get(REJECTED).setCoder(RejectedFile.Coder.of());
     return out;
@@ -47,11 +59,16 @@ public final class ParseHeaders
   static final class ParseFn extends DoFn<FileIO.ReadableFile, KV<String, ParsedInstance>> {
     private final Counter parsed = MigrationMetrics.counter(MigrationMetrics.FILES_PARSED);
     private final Counter rejected = MigrationMetrics.counter(MigrationMetrics.FILES_REJECTED);
+    private final Set<Integer> recorded;
     private transient HeaderCheck check;
+
+    ParseFn(Set<Integer> recorded) {
+      this.recorded = Set.copyOf(recorded);
+    }
 
     @Setup
     public void setup() {
-      check = new HeaderCheck();
+      check = new HeaderCheck(recorded);
     }
 
     @ProcessElement
@@ -62,7 +79,7 @@ public final class ParseHeaders
       HeaderCheck.Verdict verdict;
       try (SeekableByteChannel channel = metadata.isReadSeekEfficient()
           ? file.openSeekable() : SourceChannels.seekable(file.open())) {
-        verdict = check.check(path, size, channel);
+        verdict = check.check(path, size, metadata.lastModifiedMillis(), channel);
       } catch (IOException e) {
         verdict = new HeaderCheck.Verdict(null, new RejectedFile(path, size, "",
             "could not be opened: " + e.getClass().getSimpleName() + ": " + e.getMessage()));

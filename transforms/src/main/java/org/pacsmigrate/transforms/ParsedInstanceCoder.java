@@ -5,16 +5,23 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.pacsmigrate.format.p10.DicomFileCodec;
 
-/** Path, size, then the header in {@link DicomFileCodec}'s deterministic form. */
+/**
+ * The fields of a {@link ParsedInstance} in order, then its few reconciliation elements in
+ * {@link DicomFileCodec}'s deterministic form. A typical CT header's record is a few hundred bytes.
+ */
 public final class ParsedInstanceCoder extends CustomCoder<ParsedInstance> {
   private static final ParsedInstanceCoder INSTANCE = new ParsedInstanceCoder();
   private static final StringUtf8Coder STRING = StringUtf8Coder.of();
   private static final VarLongCoder LONG = VarLongCoder.of();
+  private static final VarIntCoder INT = VarIntCoder.of();
+  private static final ByteArrayCoder BYTES = ByteArrayCoder.of();
 
   private ParsedInstanceCoder() {}
 
@@ -26,19 +33,38 @@ public final class ParsedInstanceCoder extends CustomCoder<ParsedInstance> {
   public void encode(ParsedInstance value, OutputStream out) throws IOException {
     STRING.encode(value.path(), out);
     LONG.encode(value.size(), out);
+    LONG.encode(value.modified(), out);
+    STRING.encode(value.studyUid(), out);
+    STRING.encode(value.seriesUid(), out);
+    STRING.encode(value.sopInstanceUid(), out);
+    STRING.encode(value.sopClassUid(), out);
+    STRING.encode(value.transferSyntaxUid(), out);
+    INT.encode(value.attributeCount(), out);
+    STRING.encode(value.sourceAe(), out);
+    BYTES.encode(value.headerDigest(), out);
     // DataOutputStream does not buffer, so nothing is left behind in it when the outer stream moves on.
-    DicomFileCodec.write(value.header(), new DataOutputStream(out));
+    DicomFileCodec.writeDataSet(value.reconciliation(), new DataOutputStream(out));
   }
 
   @Override
   public ParsedInstance decode(InputStream in) throws IOException {
     String path = STRING.decode(in);
     long size = LONG.decode(in);
-    return new ParsedInstance(path, size, DicomFileCodec.read(new DataInputStream(in)));
+    long modified = LONG.decode(in);
+    String study = STRING.decode(in);
+    String series = STRING.decode(in);
+    String sop = STRING.decode(in);
+    String sopClass = STRING.decode(in);
+    String syntax = STRING.decode(in);
+    int count = INT.decode(in);
+    String ae = STRING.decode(in);
+    byte[] digest = BYTES.decode(in);
+    return new ParsedInstance(path, size, modified, study, series, sop, sopClass, syntax, count, ae,
+        DicomFileCodec.readDataSet(new DataInputStream(in), 0), digest);
   }
 
   @Override
   public void verifyDeterministic() {
-    // DicomFileCodec encodes the same header to the same bytes.
+    // Every field has one encoding; the data set is written in tag order.
   }
 }

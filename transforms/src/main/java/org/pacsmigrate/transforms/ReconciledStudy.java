@@ -1,7 +1,5 @@
 package org.pacsmigrate.transforms;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,14 +10,14 @@ import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.pacsmigrate.format.dicom.DataSet;
-import org.pacsmigrate.format.p10.DicomFileCodec;
 
 /**
  * One study after {@link ReconcileStudies}: its files, whether it is held (and why, for the manifest), and
- * the data set to publish for each instance reconciliation changed (by SOP Instance UID; the others publish
- * their source's).
+ * what changes in each instance reconciliation changed (by SOP Instance UID; the others publish their source's
+ * data set as it is).
  */
-public record ReconciledStudy(DedupedStudy files, boolean held, String heldReason, Map<String, DataSet> metadata) {
+public record ReconciledStudy(DedupedStudy files, boolean held, String heldReason,
+    Map<String, MetadataOverlay> metadata) {
 
   public ReconciledStudy {
     heldReason = heldReason == null ? "" : heldReason;
@@ -30,10 +28,10 @@ public record ReconciledStudy(DedupedStudy files, boolean held, String heldReaso
     return files.studyUid();
   }
 
-  /** What to publish for one kept instance. */
-  public DataSet metadataOf(ParsedInstance p) {
-    DataSet changed = metadata.get(p.sopInstanceUid());
-    return changed != null ? changed : p.header().dataSet();
+  /** What to publish for one kept instance, given its data set as read from the source. */
+  public DataSet metadataOf(ParsedInstance p, DataSet source) {
+    MetadataOverlay changed = metadata.get(p.sopInstanceUid());
+    return changed != null ? changed.applyTo(source) : source;
   }
 
   public static final class Coder extends CustomCoder<ReconciledStudy> {
@@ -48,13 +46,11 @@ public record ReconciledStudy(DedupedStudy files, boolean held, String heldReaso
       DedupedStudy.Coder.of().encode(value.files(), out);
       BooleanCoder.of().encode(value.held(), out);
       StringUtf8Coder.of().encode(value.heldReason(), out);
-      Map<String, DataSet> sorted = new TreeMap<>(value.metadata());
+      Map<String, MetadataOverlay> sorted = new TreeMap<>(value.metadata());
       VarIntCoder.of().encode(sorted.size(), out);
-      // DataOutputStream does not buffer, so nothing is left behind in it when the outer stream moves on.
-      DataOutputStream data = new DataOutputStream(out);
-      for (Map.Entry<String, DataSet> e : sorted.entrySet()) {
+      for (Map.Entry<String, MetadataOverlay> e : sorted.entrySet()) {
         StringUtf8Coder.of().encode(e.getKey(), out);
-        DicomFileCodec.writeDataSet(e.getValue(), data);
+        MetadataOverlay.Coder.of().encode(e.getValue(), out);
       }
     }
 
@@ -64,11 +60,10 @@ public record ReconciledStudy(DedupedStudy files, boolean held, String heldReaso
       boolean held = BooleanCoder.of().decode(in);
       String reason = StringUtf8Coder.of().decode(in);
       int n = VarIntCoder.of().decode(in);
-      DataInputStream data = new DataInputStream(in);
-      Map<String, DataSet> metadata = new TreeMap<>();
+      Map<String, MetadataOverlay> metadata = new TreeMap<>();
       for (int i = 0; i < n; i++) {
         String sop = StringUtf8Coder.of().decode(in);
-        metadata.put(sop, DicomFileCodec.readDataSet(data, 0));
+        metadata.put(sop, MetadataOverlay.Coder.of().decode(in));
       }
       return new ReconciledStudy(files, held, reason, metadata);
     }

@@ -10,6 +10,7 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 import org.pacsmigrate.format.archive.ArchiveInstance;
 import org.pacsmigrate.format.archive.StudyArchiveWriter;
+import org.pacsmigrate.format.p10.DicomFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,7 +97,10 @@ public final class WriteStudyArchives extends PTransform<PCollection<ReconciledS
       try {
         List<ArchiveInstance> instances = new ArrayList<>();
         for (ParsedInstance p : kept) {
-          instances.add(new ArchiveInstance(p.header(), study.metadataOf(p), SourceChannels.opener(p.path())));
+          // Only a lean record crossed the shuffle: the header is read again (and must be the one parsed).
+          DicomFile header = SourceHeaders.reread(p);
+          instances.add(new ArchiveInstance(header, study.metadataOf(p, header.dataSet()),
+              SourceChannels.opener(p.path())));
         }
         StudyArchiveWriter.Result written = store.write(studyUid, instances);
         for (ParsedInstance p : kept) {

@@ -37,7 +37,7 @@ class ArchiveStoreTest {
     List<ArchiveInstance> out = new ArrayList<>();
     for (int i = 1; i <= n; i++) {
       Path file = TestDicom.write(dir.resolve("in/" + i + ".dcm"), TestDicom.image("1.2.3." + i, i));
-      out.add(new ArchiveInstance(TestDicom.parse(file).header(), SourceOpener.of(file)));
+      out.add(new ArchiveInstance(SourceHeaders.reread(TestDicom.parse(file)), SourceOpener.of(file)));
     }
     return out;
   }

@@ -14,6 +14,7 @@ import org.apache.beam.sdk.values.KV;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pacsmigrate.format.dicom.DataSet;
+import org.pacsmigrate.format.dicom.DicomElement;
 import org.pacsmigrate.format.dicom.Tag;
 import org.pacsmigrate.format.dicom.VR;
 import org.pacsmigrate.transforms.reconcile.Finding;
@@ -54,10 +55,10 @@ class CodersTest {
     ParsedInstance p = TestDicom.parse(TestDicom.write(dir.resolve("a.dcm"), TestDicom.image("1.2.3", 5)));
     ManifestRow dup = new ManifestRow("/b.dcm", 3, Outcome.DUPLICATE, TestDicom.STUDY, "identical to /a.dcm");
     DedupedStudy files = new DedupedStudy(TestDicom.STUDY, List.of(p), List.of(dup));
-    DataSet changed = new DataSet();
-    p.header().dataSet().elements().forEach(changed::put);
-    changed.put(TestDicom.text(Tag.PatientName, VR.PN, "OTHER^NAME"));
-    ReconciledStudy study = new ReconciledStudy(files, false, "", Map.of("1.2.3", changed));
+    DataSet changed = new DataSet().put(TestDicom.text(Tag.PatientName, VR.PN, "OTHER^NAME"));
+    DataSet audit = new DataSet().put(DicomElement.ofItems(0x04000550, List.of(p.reconciliation())));
+    ReconciledStudy study = new ReconciledStudy(files, false, "",
+        Map.of("1.2.3", new MetadataOverlay(changed, List.of(0x00100030), List.of(audit))));
     Finding finding = new Finding(TestDicom.STUDY, Level.SERIES, TestDicom.SERIES, "SeriesDescription", 0x0008103E,
         Severity.WARNING, List.of(new Finding.ValueCount(null, 2, List.of("/a", "/b"), List.of()),
             new Finding.ValueCount("AX", 1, List.of("/c"), List.of("1.2"))), null, "majority of instances",

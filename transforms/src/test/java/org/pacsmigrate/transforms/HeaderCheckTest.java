@@ -1,6 +1,7 @@
 package org.pacsmigrate.transforms;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,7 +32,9 @@ class HeaderCheckTest {
     assertNull(v.rejected());
     assertEquals(TestDicom.STUDY, v.parsed().studyUid());
     assertEquals("1.2.3.4", v.parsed().sopInstanceUid());
-    assertTrue(v.parsed().header().dataSet().get(Tag.PixelData).isBulk(), "pixel data stays in the file");
+    assertFalse(v.parsed().reconciliation().contains(Tag.PixelData), "only the reconciliation attributes are kept");
+    assertTrue(v.parsed().reconciliation().contains(Tag.PatientName));
+    assertEquals(32, v.parsed().headerDigest().length);
   }
 
   @Test

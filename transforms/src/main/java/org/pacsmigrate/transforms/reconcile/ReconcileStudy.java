@@ -20,6 +20,7 @@ import org.pacsmigrate.format.dicom.DicomElement;
 import org.pacsmigrate.format.dicom.Tag;
 import org.pacsmigrate.format.dicom.VR;
 import org.pacsmigrate.transforms.DuplicateResolver;
+import org.pacsmigrate.transforms.MetadataOverlay;
 import org.pacsmigrate.transforms.ParsedInstance;
 import org.pacsmigrate.transforms.reconcile.ReconciliationRules.Attribute;
 import org.pacsmigrate.transforms.reconcile.Resolutions.Resolution;
@@ -63,7 +64,6 @@ public final class ReconcileStudy implements Serializable {
   static final int MODIFYING_SYSTEM_TAG = 0x04000563;
   static final int SOURCE_OF_PREVIOUS_VALUES = 0x04000564;
   static final int REASON_FOR_MODIFICATION = 0x04000565;
-  private static final int SOURCE_APPLICATION_ENTITY_TITLE = 0x00020016;
   private static final int CONTENT_DATE = 0x00080023;
   private static final int CONTENT_TIME = 0x00080033;
   private static final int STUDY_TIME = 0x00080030;
@@ -137,7 +137,7 @@ public final class ReconcileStudy implements Serializable {
   public StudyReconciliation reconcile(String studyUid, List<ParsedInstance> kept, List<Resolution> resolutions) {
     List<Inst> instances = new ArrayList<>();
     for (ParsedInstance p : kept) {
-      DataSet ds = p.header().dataSet();
+      DataSet ds = p.reconciliation();
       instances.add(new Inst(p, ds, ValueText.charset(ds), DuplicateResolver.creationDateTime(ds),
           dateTime(ds, CONTENT_DATE, CONTENT_TIME)));
     }
@@ -178,7 +178,7 @@ public final class ReconcileStudy implements Serializable {
       }
     }
 
-    Map<String, DataSet> metadata = new TreeMap<>();
+    Map<String, MetadataOverlay> metadata = new TreeMap<>();
     if (heldReason.isEmpty()) {
       try {
         metadata = apply(analyses, instances);
@@ -400,7 +400,7 @@ public final class ReconcileStudy implements Serializable {
 
   private record Change(DicomElement previous, DicomElement next, VR vr, boolean byReviewer) {}
 
-  private Map<String, DataSet> apply(List<Analysis> analyses, List<Inst> instances) throws Unencodable {
+  private Map<String, MetadataOverlay> apply(List<Analysis> analyses, List<Inst> instances) throws Unencodable {
     Map<Inst, Map<Integer, Change>> changes = new IdentityHashMap<>();
     for (Analysis a : analyses) {
       VR vr = vrOf(a);
@@ -429,18 +429,14 @@ public final class ReconcileStudy implements Serializable {
       }
     }
     String when = modificationDateTime != null ? modificationDateTime : derivedDateTime(instances);
-    Map<String, DataSet> out = new TreeMap<>();
+    Map<String, MetadataOverlay> out = new TreeMap<>();
     for (Map.Entry<Inst, Map<Integer, Change>> e : changes.entrySet()) {
       Inst i = e.getKey();
+      // Only the changes travel; the archive step lays them over the header it reads again (MetadataOverlay
+      // keeps the source's own Original Attributes Sequence items ahead of these).
       DataSet copy = new DataSet();
-      for (DicomElement x : i.ds().elements()) {
-        copy.put(x);
-      }
+      List<Integer> removed = new ArrayList<>();
       List<DataSet> records = new ArrayList<>();
-      DicomElement existing = i.ds().get(ORIGINAL_ATTRIBUTES_SEQUENCE);
-      if (existing != null && existing.isSequence()) {
-        records.addAll(existing.items());
-      }
       for (boolean byReviewer : new boolean[] {false, true}) {
         DataSet previous = new DataSet();
         for (Map.Entry<Integer, Change> c : e.getValue().entrySet()) {
@@ -450,7 +446,7 @@ public final class ReconcileStudy implements Serializable {
           }
           previous.put(change.previous() != null ? change.previous() : emptyElement(c.getKey(), change.vr()));
           if (change.next() == null) {
-            copy.remove(c.getKey());
+            removed.add(c.getKey());
           } else {
             copy.put(change.next());
           }
@@ -459,8 +455,7 @@ public final class ReconcileStudy implements Serializable {
           records.add(record(previous, when, sourceAe(i), byReviewer ? "CORRECT" : "COERCE"));
         }
       }
-      copy.put(DicomElement.ofItems(ORIGINAL_ATTRIBUTES_SEQUENCE, records));
-      out.put(i.file().sopInstanceUid(), copy);
+      out.put(i.file().sopInstanceUid(), new MetadataOverlay(copy, removed, records));
     }
     return out;
   }
@@ -572,8 +567,8 @@ public final class ReconcileStudy implements Serializable {
 
   /** Source of Previous Values: the AE title that wrote the file (its meta), when given and plain ASCII. */
   private static String sourceAe(Inst i) {
-    String ae = i.file().header().fileMeta().asciiString(SOURCE_APPLICATION_ENTITY_TITLE);
-    if (ae == null || !ae.chars().allMatch(c -> c >= 0x20 && c < 0x7F && c != '\\')) {
+    String ae = i.file().sourceAe();
+    if ( !ae.chars().allMatch(c -> c >= 0x20 && c < 0x7F && c != '\\')) {
       return "";
     }
     return ae;
@@ -617,9 +612,11 @@ public final class ReconcileStudy implements Serializable {
         a.resolution == null ? "" : a.resolution.comment(), "");
   }
 
-  private static PatientSummary summary(String studyUid, List<Inst> instances, Map<String, DataSet> metadata) {
+  private static PatientSummary summary(String studyUid, List<Inst> instances,
+      Map<String, MetadataOverlay> metadata) {
     Inst first = instances.get(0);
-    DataSet ds = metadata.getOrDefault(first.file().sopInstanceUid(), first.ds());
+    MetadataOverlay changed = metadata.get(first.file().sopInstanceUid());
+    DataSet ds = changed != null ? changed.applyTo(first.ds()) : first.ds();
     SpecificCharacterSet cs = first.cs();
     String id = display(ds, ReconciliationRules.PATIENT_ID, cs);
     if (id == null || id.isEmpty()) {

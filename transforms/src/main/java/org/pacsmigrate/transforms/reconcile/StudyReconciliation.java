@@ -2,7 +2,7 @@ package org.pacsmigrate.transforms.reconcile;
 
 import java.util.List;
 import java.util.Map;
-import org.pacsmigrate.format.dicom.DataSet;
+import org.pacsmigrate.transforms.MetadataOverlay;
 
 /**
  * What reconciliation decided for one study.
@@ -11,16 +11,15 @@ import org.pacsmigrate.format.dicom.DataSet;
  * @param held true when the study must not be archived: an identity conflict no reviewer has decided, or a
  *     chosen value that the instances' character set cannot hold
  * @param heldReason why, for the manifest (names attributes by keyword and tag, never a value); empty when not held
- * @param metadata by SOP Instance UID, the data set to publish for each instance that changed: a copy of the
- *     source's with the chosen values and an Original Attributes Sequence item recording the previous ones; its
- *     pixel data and values left in the source are the source's references. Instances not in the map publish
- *     their source data set. Empty when held.
+ * @param metadata by SOP Instance UID, what changes in each instance that changed: the chosen values and the
+ *     Original Attributes Sequence items recording the previous ones, laid over the source's data set when the
+ *     study is written. Instances not in the map publish their source data set. Empty when held.
  * @param resolutions what became of each of the study's resolutions
  * @param patient the study's patient as archived, for the cross-study check; null when held or without a
  *     PatientID
  */
 public record StudyReconciliation(String studyUid, List<Finding> findings, boolean held, String heldReason,
-    Map<String, DataSet> metadata, List<ResolutionUse> resolutions, PatientSummary patient) {
+    Map<String, MetadataOverlay> metadata, List<ResolutionUse> resolutions, PatientSummary patient) {
 
   public StudyReconciliation {
     findings = List.copyOf(findings);

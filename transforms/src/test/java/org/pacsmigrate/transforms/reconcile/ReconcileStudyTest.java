@@ -42,7 +42,10 @@ import org.pacsmigrate.format.dicom.DataSet;
 import org.pacsmigrate.format.dicom.DicomElement;
 import org.pacsmigrate.format.dicom.Tag;
 import org.pacsmigrate.format.dicom.VR;
+import org.pacsmigrate.transforms.MetadataOverlay;
 import org.pacsmigrate.transforms.ParsedInstance;
+import org.pacsmigrate.transforms.SourceHeaders;
+import org.pacsmigrate.format.p10.DicomFile;
 import org.pacsmigrate.transforms.reconcile.Resolutions.Resolution;
 import org.pacsmigrate.transforms.reconcile.StudyReconciliation.ResolutionUse;
 
@@ -152,11 +155,11 @@ class ReconcileStudyTest {
     List<ParsedInstance> files = everyNonBlockingDifference();
     StudyReconciliation r = reconcile.reconcile(study(1), files, List.of());
     // Instance 3 of series 1: name spelling, study description (absent before), series description.
-    DataSet changed = r.metadata().get(files.get(2).sopInstanceUid());
+    DataSet changed = published(r, files).get(files.get(2).sopInstanceUid());
     assertEquals("DOE^JOHN", text(changed, Tag.PatientName));
     assertEquals("ABDOMEN", text(changed, STUDY_DESCRIPTION));
     assertEquals("SERIES 1", text(changed, SERIES_DESCRIPTION));
-    assertTrue(changed.get(Tag.PixelData) == files.get(2).header().dataSet().get(Tag.PixelData),
+    assertEquals(header(files.get(2)).dataSet().get(Tag.PixelData), changed.get(Tag.PixelData),
         "pixel data stays the source's");
     List<DataSet> records = changed.get(ReconcileStudy.ORIGINAL_ATTRIBUTES_SEQUENCE).items();
     assertEquals(1, records.size());
@@ -172,7 +175,7 @@ class ReconcileStudyTest {
     assertEquals("SERIES ONE", text(previous, SERIES_DESCRIPTION));
     assertEquals(3, previous.size());
     // The empty ReferringPhysicianName is left out, and recorded.
-    DataSet first = r.metadata().get(files.get(0).sopInstanceUid());
+    DataSet first = published(r, files).get(files.get(0).sopInstanceUid());
     assertFalse(first.contains(REFERRING_PHYSICIAN_NAME));
     DataSet firstPrevious = first.get(ReconcileStudy.ORIGINAL_ATTRIBUTES_SEQUENCE).items().get(0)
         .get(ReconcileStudy.MODIFIED_ATTRIBUTES_SEQUENCE).items().get(0);
@@ -276,7 +279,7 @@ class ReconcileStudyTest {
     assertEquals("P2", f.chosen());
     assertEquals("Dr Who", f.reviewer());
     assertEquals(2, r.metadata().size(), "the two instances with P1 change");
-    DataSet changed = r.metadata().get(files.get(0).sopInstanceUid());
+    DataSet changed = published(r, files).get(files.get(0).sopInstanceUid());
     assertEquals("P2", text(changed, PATIENT_ID));
     DataSet record = changed.get(ReconcileStudy.ORIGINAL_ATTRIBUTES_SEQUENCE).items().get(0);
     assertEquals("CORRECT", record.asciiString(ReconcileStudy.REASON_FOR_MODIFICATION));
@@ -318,7 +321,7 @@ class ReconcileStudyTest {
     List<ParsedInstance> files = write(7, d);
     StudyReconciliation r = reconcile.reconcile(study(7), files, List.of());
     assertFalse(r.held(), r.heldReason());
-    DataSet latin1 = r.metadata().get(files.get(2).sopInstanceUid());
+    DataSet latin1 = published(r, files).get(files.get(2).sopInstanceUid());
     assertArrayEquals("MÜLLER^HANS ".getBytes(StandardCharsets.ISO_8859_1), latin1.get(Tag.PatientName).bytes());
   }
 
@@ -353,7 +356,7 @@ class ReconcileStudyTest {
   void theModificationDateTimeIsTheConfiguredOneAndMustBeADicomDateTime() throws IOException {
     List<ParsedInstance> files = everyNonBlockingDifference();
     StudyReconciliation r = new ReconcileStudy(RULES, "20250131120000").reconcile(study(1), files, List.of());
-    DataSet record = r.metadata().get(files.get(0).sopInstanceUid()).get(ReconcileStudy.ORIGINAL_ATTRIBUTES_SEQUENCE)
+    DataSet record = published(r, files).get(files.get(0).sopInstanceUid()).get(ReconcileStudy.ORIGINAL_ATTRIBUTES_SEQUENCE)
         .items().get(0);
     assertEquals("20250131120000", record.asciiString(ReconcileStudy.ATTRIBUTE_MODIFICATION_DATE_TIME));
     assertThrows(IllegalArgumentException.class, () -> new ReconcileStudy(RULES, "2025-01-31"));
@@ -400,7 +403,7 @@ class ReconcileStudyTest {
     set(d.get(2), Tag.PatientName, VR.PN, "DOE^JOHNN");
     List<ParsedInstance> files = write(13, d);
     StudyReconciliation r = reconcile.reconcile(study(13), files, List.of());
-    List<DataSet> records = r.metadata().get(files.get(2).sopInstanceUid())
+    List<DataSet> records = published(r, files).get(files.get(2).sopInstanceUid())
         .get(ReconcileStudy.ORIGINAL_ATTRIBUTES_SEQUENCE).items();
     assertEquals(2, records.size());
     assertEquals("RIS", records.get(0).asciiString(ReconcileStudy.MODIFYING_SYSTEM_TAG));
@@ -408,13 +411,12 @@ class ReconcileStudyTest {
     verify(archive(study(13), files, r, "earlier"), files);
 
     // Dropping the earlier record is a difference verify reports.
-    Map<String, DataSet> dropped = new TreeMap<>(r.metadata());
+    Map<String, DataSet> dropped = new TreeMap<>(published(r, files));
     DataSet copy = new DataSet();
-    files.get(0).header().dataSet().elements().forEach(copy::put);
+    header(files.get(0)).dataSet().elements().forEach(copy::put);
     copy.remove(ReconcileStudy.ORIGINAL_ATTRIBUTES_SEQUENCE);
     dropped.put(files.get(0).sopInstanceUid(), copy);
-    Path zip = archive(study(13), files, new StudyReconciliation(study(13), r.findings(), false, "", dropped,
-        List.of(), null), "dropped");
+    Path zip = archive(study(13), files, dropped, "dropped");
     try (StudyArchive archive = StudyArchive.open(zip)) {
       ArchiveVerifier.StudyVerdict verdict = new ArchiveVerifier(dir.resolve("work"))
           .verify(archive, files.stream().map(p -> Path.of(p.path())).toList());
@@ -426,7 +428,7 @@ class ReconcileStudyTest {
   void theVerifierNoticesAnAuditTrailThatDoesNotMatchTheSource() throws IOException {
     List<ParsedInstance> files = everyNonBlockingDifference();
     StudyReconciliation r = reconcile.reconcile(study(1), files, List.of());
-    Map<String, DataSet> forged = new TreeMap<>(r.metadata());
+    Map<String, DataSet> forged = new TreeMap<>(published(r, files));
     DataSet ds = forged.get(files.get(2).sopInstanceUid());
     DataSet copy = new DataSet();
     ds.elements().forEach(copy::put);
@@ -434,8 +436,7 @@ class ReconcileStudyTest {
     copy.put(DicomElement.ofItems(ReconcileStudy.ORIGINAL_ATTRIBUTES_SEQUENCE, List.of(new DataSet()
         .put(DicomElement.ofItems(ReconcileStudy.MODIFIED_ATTRIBUTES_SEQUENCE, List.of(previous))))));
     forged.put(files.get(2).sopInstanceUid(), copy);
-    Path zip = archive(study(1), files, new StudyReconciliation(study(1), r.findings(), false, "", forged,
-        List.of(), null), "forged");
+    Path zip = archive(study(1), files, forged, "forged");
     try (StudyArchive archive = StudyArchive.open(zip)) {
       ArchiveVerifier.StudyVerdict verdict = new ArchiveVerifier(dir.resolve("work"))
           .verify(archive, files.stream().map(p -> Path.of(p.path())).toList());
@@ -478,11 +479,34 @@ class ReconcileStudyTest {
 
   private Path archive(String studyUid, List<ParsedInstance> files, StudyReconciliation r, String name)
       throws IOException {
+    return archive(studyUid, files, published(r, files), name);
+  }
+
+  /** As the archive step does it: each header read again, the study's changes laid over it. */
+  private static Map<String, DataSet> published(StudyReconciliation r, List<ParsedInstance> files)
+      throws IOException {
+    Map<String, DataSet> out = new TreeMap<>();
+    for (ParsedInstance p : files) {
+      MetadataOverlay changed = r.metadata().get(p.sopInstanceUid());
+      if (changed != null) {
+        out.put(p.sopInstanceUid(), changed.applyTo(header(p).dataSet()));
+      }
+    }
+    return out;
+  }
+
+  private static DicomFile header(ParsedInstance p) throws IOException {
+    return SourceHeaders.reread(p);
+  }
+
+  /** @param published the data set to publish per SOP Instance UID, when not the source's */
+  private Path archive(String studyUid, List<ParsedInstance> files, Map<String, DataSet> published, String name)
+      throws IOException {
     List<ArchiveInstance> instances = new ArrayList<>();
     for (ParsedInstance p : files) {
       Path source = Path.of(p.path());
-      instances.add(new ArchiveInstance(p.header(),
-          r.metadata().getOrDefault(p.sopInstanceUid(), p.header().dataSet()),
+      DicomFile header = header(p);
+      instances.add(new ArchiveInstance(header, published.getOrDefault(p.sopInstanceUid(), header.dataSet()),
           () -> FileChannel.open(source, StandardOpenOption.READ)));
     }
     instances.sort(java.util.Comparator.comparing((ArchiveInstance i) -> i.file().dataSet()
