@@ -99,6 +99,7 @@ public final class Main {
       // Return from run() at once, so the progress line can report while the job runs.
       options.as(DirectOptions.class).setBlockOnRun(false);
     }
+    DirectRunnerDefaults.apply(args, options);
 
     MigrationPipeline.Reconciliation reconciliation = reconciliation(options);
     Pipeline pipeline = Pipeline.create(options);
