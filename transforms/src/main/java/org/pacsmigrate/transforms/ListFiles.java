@@ -65,6 +65,7 @@ public final class ListFiles extends PTransform<PBegin, PCollection<MatchResult.
 
   private static final class MatchFn extends DoFn<String, MatchResult.Metadata> {
     private final Counter listed = MigrationMetrics.counter(MigrationMetrics.FILES_LISTED);
+    private final Counter listingComplete = MigrationMetrics.counter(MigrationMetrics.LISTING_COMPLETE);
 
     @ProcessElement
     public void process(@Element String pattern, OutputReceiver<MatchResult.Metadata> out) throws IOException {
@@ -76,6 +77,7 @@ public final class ListFiles extends PTransform<PBegin, PCollection<MatchResult.
         }
       }
       listed.inc(match.metadata().size());
+      listingComplete.inc();
     }
   }
 }

@@ -18,6 +18,11 @@ public final class MigrationMetrics {
   public static final String STUDIES_HELD = "studiesHeld";
   public static final String INSTANCES_RECONCILED = "instancesReconciled";
   public static final String BYTES_WRITTEN = "bytesWritten";
+  /** 1 once the input's listing is complete (then {@link #FILES_LISTED} is the total). */
+  public static final String LISTING_COMPLETE = "listingComplete";
+  /** Files whose outcome is settled (archived, duplicate, rejected or held), and their bytes. */
+  public static final String FILES_DONE = "filesDone";
+  public static final String BYTES_DONE = "bytesDone";
 
   private MigrationMetrics() {}
 

@@ -59,6 +59,8 @@ public final class ParseHeaders
   static final class ParseFn extends DoFn<FileIO.ReadableFile, KV<String, ParsedInstance>> {
     private final Counter parsed = MigrationMetrics.counter(MigrationMetrics.FILES_PARSED);
     private final Counter rejected = MigrationMetrics.counter(MigrationMetrics.FILES_REJECTED);
+    private final Counter filesDone = MigrationMetrics.counter(MigrationMetrics.FILES_DONE);
+    private final Counter bytesDone = MigrationMetrics.counter(MigrationMetrics.BYTES_DONE);
     private final Set<Integer> recorded;
     private transient HeaderCheck check;
 
@@ -89,6 +91,8 @@ public final class ParseHeaders
         out.get(PARSED).output(KV.of(verdict.parsed().studyUid(), verdict.parsed()));
       } else {
         rejected.inc();
+        filesDone.inc();
+        bytesDone.inc(verdict.rejected().size());
         out.get(REJECTED).output(verdict.rejected());
       }
     }

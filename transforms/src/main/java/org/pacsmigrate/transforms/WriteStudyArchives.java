@@ -45,7 +45,21 @@ public final class WriteStudyArchives extends PTransform<PCollection<ReconciledS
 
   @Override
   public PCollection<StudyResult> expand(PCollection<ReconciledStudy> studies) {
-    return studies.apply("WriteStudyZip", ParDo.of(new WriteFn(store))).setCoder(StudyResult.Coder.of());
+    return studies.apply("WriteStudyZip", ParDo.of(new WriteFn(store))).setCoder(StudyResult.Coder.of())
+        .apply("CountDone", ParDo.of(new CountDoneFn())).setCoder(StudyResult.Coder.of());
+  }
+
+  /** Every file of a study is settled once its result is out: counted for the progress line. */
+  static final class CountDoneFn extends DoFn<StudyResult, StudyResult> {
+    private final Counter filesDone = MigrationMetrics.counter(MigrationMetrics.FILES_DONE);
+    private final Counter bytesDone = MigrationMetrics.counter(MigrationMetrics.BYTES_DONE);
+
+    @ProcessElement
+    public void process(@Element StudyResult study, OutputReceiver<StudyResult> out) {
+      filesDone.inc(study.rows().size());
+      bytesDone.inc(study.rows().stream().mapToLong(ManifestRow::size).sum());
+      out.output(study);
+    }
   }
 
   /** Every file of a study rejected because its ZIP could not be written; the reason names the exception. */
