@@ -1,5 +1,11 @@
 package org.pacsmigrate.transforms;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -9,6 +15,7 @@ import org.pacsmigrate.format.dicom.DataSet;
 import org.pacsmigrate.format.dicom.DicomElement;
 import org.pacsmigrate.format.dicom.Tag;
 import org.pacsmigrate.format.p10.DicomFile;
+import org.pacsmigrate.format.p10.DicomFileCodec;
 import org.pacsmigrate.transforms.reconcile.ReconciliationRules;
 
 /**
@@ -22,14 +29,16 @@ import org.pacsmigrate.transforms.reconcile.ReconciliationRules;
  *   <li>what the duplicate rule needs: its top-level attribute count ({@link DuplicateResolver}) and, in
  *       {@link #reconciliation()}, its Instance Creation Date and Time;</li>
  *   <li>{@link #reconciliation()}: the top-level elements reconciliation reads (the compared attributes, the
- *       Specific Character Set, the dates it ranks by) and {@link #sourceAe()} for the audit trail;</li>
+ *       Specific Character Set, the dates it ranks by) and {@link #sourceAe()} for the audit trail. Kept encoded
+ *       ({@link DicomFileCodec}): the Direct runner copies each grouped record many times through its coder, and
+ *       only reconciliation and the duplicate rule look inside;</li>
  *   <li>a digest of the whole header ({@link HeaderDigest}). The archive step reads the header again from the
  *       source and publishes it only if the digest is unchanged.</li>
  * </ul>
  */
 public record ParsedInstance(String path, long size, long modified, String studyUid, String seriesUid,
     String sopInstanceUid, String sopClassUid, String transferSyntaxUid, int attributeCount, String sourceAe,
-    DataSet reconciliation, byte[] headerDigest) {
+    byte[] reconciliationEncoding, byte[] headerDigest) {
 
   private static final int INSTANCE_CREATION_DATE = 0x00080012;
   private static final int INSTANCE_CREATION_TIME = 0x00080013;
@@ -49,7 +58,7 @@ public record ParsedInstance(String path, long size, long modified, String study
     sopClassUid = sopClassUid == null ? "" : sopClassUid;
     transferSyntaxUid = transferSyntaxUid == null ? "" : transferSyntaxUid;
     sourceAe = sourceAe == null ? "" : sourceAe;
-    Objects.requireNonNull(reconciliation, "reconciliation");
+    Objects.requireNonNull(reconciliationEncoding, "reconciliationEncoding");
     Objects.requireNonNull(headerDigest, "headerDigest");
   }
 
@@ -70,7 +79,26 @@ public record ParsedInstance(String path, long size, long modified, String study
     return new ParsedInstance(path, size, modified, ds.asciiString(Tag.StudyInstanceUID),
         ds.asciiString(Tag.SeriesInstanceUID), ds.asciiString(Tag.SOPInstanceUID), ds.asciiString(Tag.SOPClassUID),
         header.transferSyntax().uid(), DuplicateResolver.attributeCount(ds),
-        header.fileMeta().asciiString(SOURCE_APPLICATION_ENTITY_TITLE), kept, HeaderDigest.of(header));
+        header.fileMeta().asciiString(SOURCE_APPLICATION_ENTITY_TITLE), encode(kept), HeaderDigest.of(header));
+  }
+
+  /** The recorded top-level elements (a new data set each call: callers keep it as long as they need it). */
+  public DataSet reconciliation() {
+    try {
+      return DicomFileCodec.readDataSet(new DataInputStream(new ByteArrayInputStream(reconciliationEncoding)), 0);
+    } catch (IOException e) {
+      throw new UncheckedIOException("a record's own encoding cannot be read back", e);
+    }
+  }
+
+  static byte[] encode(DataSet ds) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      DicomFileCodec.writeDataSet(ds, out);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot happen: writing to memory", e);
+    }
+    return bytes.toByteArray();
   }
 
   /** The tags {@link #reconciliation()} holds for these rules. */
@@ -88,7 +116,8 @@ public record ParsedInstance(String path, long size, long modified, String study
         && studyUid.equals(p.studyUid) && seriesUid.equals(p.seriesUid) && sopInstanceUid.equals(p.sopInstanceUid)
         && sopClassUid.equals(p.sopClassUid) && transferSyntaxUid.equals(p.transferSyntaxUid)
         && attributeCount == p.attributeCount && sourceAe.equals(p.sourceAe)
-        && reconciliation.equals(p.reconciliation) && Arrays.equals(headerDigest, p.headerDigest);
+        && Arrays.equals(reconciliationEncoding, p.reconciliationEncoding)
+        && Arrays.equals(headerDigest, p.headerDigest);
   }
 
   @Override

@@ -1,7 +1,5 @@
 package org.pacsmigrate.transforms;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,11 +8,11 @@ import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
-import org.pacsmigrate.format.p10.DicomFileCodec;
 
 /**
- * The fields of a {@link ParsedInstance} in order, then its few reconciliation elements in
- * {@link DicomFileCodec}'s deterministic form. A typical CT header's record is a few hundred bytes.
+ * The fields of a {@link ParsedInstance} in order, its reconciliation elements as the bytes it holds them in
+ * ({@link org.pacsmigrate.format.p10.DicomFileCodec}'s deterministic form): no data set is built when a record is
+ * decoded. A typical CT header's record is a few hundred bytes.
  */
 public final class ParsedInstanceCoder extends CustomCoder<ParsedInstance> {
   private static final ParsedInstanceCoder INSTANCE = new ParsedInstanceCoder();
@@ -42,8 +40,7 @@ public final class ParsedInstanceCoder extends CustomCoder<ParsedInstance> {
     INT.encode(value.attributeCount(), out);
     STRING.encode(value.sourceAe(), out);
     BYTES.encode(value.headerDigest(), out);
-    // DataOutputStream does not buffer, so nothing is left behind in it when the outer stream moves on.
-    DicomFileCodec.writeDataSet(value.reconciliation(), new DataOutputStream(out));
+    BYTES.encode(value.reconciliationEncoding(), out);
   }
 
   @Override
@@ -60,7 +57,7 @@ public final class ParsedInstanceCoder extends CustomCoder<ParsedInstance> {
     String ae = STRING.decode(in);
     byte[] digest = BYTES.decode(in);
     return new ParsedInstance(path, size, modified, study, series, sop, sopClass, syntax, count, ae,
-        DicomFileCodec.readDataSet(new DataInputStream(in), 0), digest);
+        BYTES.decode(in), digest);
   }
 
   @Override
