@@ -101,6 +101,17 @@ public record MetadataOverlay(DataSet changed, List<Integer> removed, List<DataS
       return new MetadataOverlay(changed, removed, audit);
     }
 
+    /** Stateless: every instance is the same coder (Beam compares coders, e.g. after serialization). */
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Coder;
+    }
+
+    @Override
+    public int hashCode() {
+      return Coder.class.hashCode();
+    }
+
     @Override
     public void verifyDeterministic() {}
   }

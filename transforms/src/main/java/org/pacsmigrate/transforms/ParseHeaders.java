@@ -7,6 +7,8 @@ import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.ReadableFileCoder;
+import org.apache.beam.sdk.io.fs.MetadataCoderV2;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -50,6 +52,8 @@ public final class ParseHeaders
     PCollectionTuple out = files
         // Compressed-looking names (.gz, .zip) are read as they are: a DICOM file is never transport-compressed.
         .apply("Open", FileIO.readMatches().withCompression(Compression.UNCOMPRESSED))
+        // The default coder drops the modification time, which the record carries.
+        .setCoder(ReadableFileCoder.of(MetadataCoderV2.of()))
         .apply("ReadHeader", ParDo.of(new ParseFn(recorded)).withOutputTags(PARSED, TupleTagList.of(REJECTED)));
     out.get(PARSED).setCoder(KvCoder.of(StringUtf8Coder.of(), ParsedInstanceCoder.of()));
     out.get(REJECTED).setCoder(RejectedFile.Coder.of());

@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -38,7 +39,7 @@ import org.pacsmigrate.transforms.reconcile.ReconciliationRules;
  */
 public record ParsedInstance(String path, long size, long modified, String studyUid, String seriesUid,
     String sopInstanceUid, String sopClassUid, String transferSyntaxUid, int attributeCount, String sourceAe,
-    byte[] reconciliationEncoding, byte[] headerDigest) {
+    byte[] reconciliationEncoding, byte[] headerDigest) implements Serializable {
 
   private static final int INSTANCE_CREATION_DATE = 0x00080012;
   private static final int INSTANCE_CREATION_TIME = 0x00080013;

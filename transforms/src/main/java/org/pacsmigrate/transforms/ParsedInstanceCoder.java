@@ -60,6 +60,17 @@ public final class ParsedInstanceCoder extends CustomCoder<ParsedInstance> {
         BYTES.decode(in), digest);
   }
 
+  /** Stateless: every instance is the same coder (Beam compares coders, e.g. after serialization). */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ParsedInstanceCoder;
+  }
+
+  @Override
+  public int hashCode() {
+    return ParsedInstanceCoder.class.hashCode();
+  }
+
   @Override
   public void verifyDeterministic() {
     // Every field has one encoding; the data set is written in tag order.

@@ -2,6 +2,7 @@ package org.pacsmigrate.transforms;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.Map;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.testing.CoderProperties;
 import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.KV;
 import org.junit.jupiter.api.Test;
@@ -36,6 +38,35 @@ class CodersTest {
     Coder<KV<String, ParsedInstance>> kv = KvCoder.of(StringUtf8Coder.of(), ParsedInstanceCoder.of());
     assertEquals(KV.of("k", p), CoderUtils.decodeFromByteArray(kv, CoderUtils.encodeToByteArray(kv, KV.of("k", p))));
     ParsedInstanceCoder.of().verifyDeterministic();
+  }
+
+  @Test
+  void leanRecordsFollowBeamsCoderProperties() throws Exception {
+    ParsedInstance a = TestDicom.parse(TestDicom.write(dir.resolve("a.dcm"), TestDicom.image("1.2.3", 5)));
+    ParsedInstance b = TestDicom.parse(TestDicom.write(dir.resolve("b.dcm"), TestDicom.image("1.2.4", 6)));
+    for (ParsedInstance p : List.of(a, b)) {
+      CoderProperties.coderDecodeEncodeEqual(ParsedInstanceCoder.of(), p);
+      CoderProperties.coderDeterministic(ParsedInstanceCoder.of(), p, TestDicom.parse(Path.of(p.path())));
+      CoderProperties.structuralValueDecodeEncodeEqual(ParsedInstanceCoder.of(), p);
+    }
+    CoderProperties.coderSerializable(ParsedInstanceCoder.of());
+    MetadataOverlay overlay = new MetadataOverlay(
+        new DataSet().put(TestDicom.text(Tag.PatientName, VR.PN, "OTHER^NAME")), List.of(0x00100030, 0x00080050),
+        List.of(new DataSet().put(DicomElement.ofItems(0x04000550, List.of(a.reconciliation())))));
+    CoderProperties.coderDecodeEncodeEqual(MetadataOverlay.Coder.of(), overlay);
+    CoderProperties.coderSerializable(MetadataOverlay.Coder.of());
+    ReconciledStudy study = new ReconciledStudy(new DedupedStudy(TestDicom.STUDY, List.of(a, b), List.of()), false,
+        "", Map.of("1.2.4", overlay, "1.2.3", overlay));
+    CoderProperties.coderDecodeEncodeEqual(ReconciledStudy.Coder.of(), study);
+    CoderProperties.coderDeterministic(ReconciledStudy.Coder.of(), study, new ReconciledStudy(study.files(), false,
+        "", new java.util.TreeMap<>(study.metadata())));
+  }
+
+  @Test
+  void theRecordOfATypicalHeaderIsSmallAndHoldsNoPixelData() throws Exception {
+    ParsedInstance p = TestDicom.parse(TestDicom.write(dir.resolve("a.dcm"), TestDicom.image("1.2.3", 5)));
+    int bytes = CoderUtils.encodeToByteArray(ParsedInstanceCoder.of(), p).length;
+    assertTrue(bytes < 400, "encoded record: " + bytes + " bytes (path " + p.path().length() + ")");
   }
 
   @Test
