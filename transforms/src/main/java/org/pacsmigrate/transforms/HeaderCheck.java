@@ -2,7 +2,7 @@ package org.pacsmigrate.transforms;
 
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
-import org.pacsmigrate.format.archive.Uids;
+import org.pacsmigrate.format.archive.ArchiveAdmission;
 import org.pacsmigrate.format.dicom.DataSet;
 import org.pacsmigrate.format.dicom.Tag;
 import org.pacsmigrate.format.p10.DicomFile;
@@ -13,11 +13,22 @@ import org.pacsmigrate.format.p10.P10Reader;
 /**
  * Reads one file's header and decides whether it can go into the archive: it must parse, its frames must be
  * locatable (checked now, so the write step does not discover it per study), and its Study, Series and SOP
- * Instance UIDs must be valid, since they become paths. Anything else is a rejection with a reason that names
- * the problem, never an attribute value.
+ * Instance UIDs must be single, valid UIDs, since they become paths; and whatever else the study writer, export
+ * and verify need of it must hold ({@link ArchiveAdmission}), so that one bad file is rejected alone instead of
+ * failing its study's ZIP, and an archived instance can always be exported and verified. Anything else is a
+ * rejection with a reason that names the problem, never an attribute value.
  */
 public final class HeaderCheck {
-  private final P10Reader reader = new P10Reader();
+  private final P10Reader reader;
+
+  public HeaderCheck() {
+    this(P10Reader.DEFAULT_MAX_INFLATION_RATIO);
+  }
+
+  /** @param maxInflationRatio how far a deflated data set may inflate (see {@link P10Reader}) */
+  public HeaderCheck(int maxInflationRatio) {
+    reader = new P10Reader(P10Reader.DEFAULT_BULK_THRESHOLD, maxInflationRatio);
+  }
 
   /** Exactly one of the two is set. */
   public record Verdict(ParsedInstance parsed, RejectedFile rejected) {}
@@ -36,13 +47,13 @@ public final class HeaderCheck {
     }
     DataSet ds = header.dataSet();
     String study = ds.asciiString(Tag.StudyInstanceUID);
-    String problem = uidProblem(study, "Study Instance UID (0020,000D)");
+    String problem = uidProblem(ds, Tag.StudyInstanceUID, "Study Instance UID (0020,000D)");
     if (problem != null) {
       return reject(path, size, "", problem);
     }
-    problem = uidProblem(ds.asciiString(Tag.SeriesInstanceUID), "Series Instance UID (0020,000E)");
+    problem = uidProblem(ds, Tag.SeriesInstanceUID, "Series Instance UID (0020,000E)");
     if (problem == null) {
-      problem = uidProblem(ds.asciiString(Tag.SOPInstanceUID), "SOP Instance UID (0008,0018)");
+      problem = uidProblem(ds, Tag.SOPInstanceUID, "SOP Instance UID (0008,0018)");
     }
     if (problem != null) {
       return reject(path, size, study, problem);
@@ -52,16 +63,16 @@ public final class HeaderCheck {
     } catch (DicomParseException e) {
       return reject(path, size, study, "frames cannot be located: " + e.reason() + at(e));
     }
+    problem = ArchiveAdmission.problem(header);
+    if (problem != null) {
+      return reject(path, size, study, problem);
+    }
     return new Verdict(new ParsedInstance(path, size, header), null);
   }
 
-  private static String uidProblem(String uid, String what) {
-    if (uid == null || uid.isEmpty()) {
-      return "no " + what;
-    }
+  private static String uidProblem(DataSet ds, int tag, String what) {
     try {
-      Uids.requireValid(uid, what);
-      return null;
+      return ArchiveAdmission.singleUid(ds, tag, what) == null ? "no " + what : null;
     } catch (IllegalArgumentException e) {
       return e.getMessage();
     }

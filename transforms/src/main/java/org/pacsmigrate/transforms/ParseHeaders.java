@@ -16,6 +16,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.pacsmigrate.format.p10.P10Reader;
 
 /**
  * Reads the header of every listed file in parallel. Files that can be archived come out under
@@ -27,10 +28,22 @@ public final class ParseHeaders
   public static final TupleTag<KV<String, ParsedInstance>> PARSED = new TupleTag<>() {};
   public static final TupleTag<RejectedFile> REJECTED = new TupleTag<>() {};
 
-  private ParseHeaders() {}
+  private final int maxInflationRatio;
+
+  private ParseHeaders(int maxInflationRatio) {
+    this.maxInflationRatio = maxInflationRatio;
+  }
 
   public static ParseHeaders create() {
-    return new ParseHeaders();
+    return new ParseHeaders(P10Reader.DEFAULT_MAX_INFLATION_RATIO);
+  }
+
+  /** @param maxInflationRatio a deflated data set inflating beyond this ratio is rejected (see P10Reader) */
+  public ParseHeaders withMaxInflationRatio(int maxInflationRatio) {
+    if (maxInflationRatio < 1) {
+      throw new IllegalArgumentException("the maximum inflation ratio must be at least 1, not " + maxInflationRatio);
+    }
+    return new ParseHeaders(maxInflationRatio);
   }
 
   @Override
@@ -38,7 +51,7 @@ public final class ParseHeaders
     PCollectionTuple out = files
         // Compressed-looking names (.gz, .zip) are read as they are: a DICOM file is never transport-compressed.
         .apply("Open", FileIO.readMatches().withCompression(Compression.UNCOMPRESSED))
-        .apply("ReadHeader", ParDo.of(new ParseFn()).withOutputTags(PARSED, TupleTagList.of(REJECTED)));
+        .apply("ReadHeader", ParDo.of(new ParseFn(maxInflationRatio)).withOutputTags(PARSED, TupleTagList.of(REJECTED)));
     out.get(PARSED).setCoder(KvCoder.of(StringUtf8Coder.of(), ParsedInstanceCoder.of()));
     out.get(REJECTED).setCoder(RejectedFile.Coder.of());
     return out;
@@ -47,11 +60,16 @@ public final class ParseHeaders
   static final class ParseFn extends DoFn<FileIO.ReadableFile, KV<String, ParsedInstance>> {
     private final Counter parsed = MigrationMetrics.counter(MigrationMetrics.FILES_PARSED);
     private final Counter rejected = MigrationMetrics.counter(MigrationMetrics.FILES_REJECTED);
+    private final int maxInflationRatio;
     private transient HeaderCheck check;
+
+    ParseFn(int maxInflationRatio) {
+      this.maxInflationRatio = maxInflationRatio;
+    }
 
     @Setup
     public void setup() {
-      check = new HeaderCheck();
+      check = new HeaderCheck(maxInflationRatio);
     }
 
     @ProcessElement
