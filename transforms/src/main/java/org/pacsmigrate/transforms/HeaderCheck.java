@@ -63,7 +63,7 @@ public final class HeaderCheck {
     } catch (DicomParseException e) {
       return reject(path, size, study, "frames cannot be located: " + e.reason() + at(e));
     }
-    problem = ArchiveAdmission.problem(header);
+    problem = ArchiveAdmission.problem(header, channel);
     if (problem != null) {
       return reject(path, size, study, problem);
     }
