@@ -30,7 +30,7 @@ public final class ArchiveAdmission {
 
   /**
    * The UID of a UID attribute when it holds exactly one well-formed value (trailing NUL or space padding
-   * aside); otherwise an {@link IllegalArgumentException} naming the attribute and the broken rule. Null when
+   * aside) with VR UI (or UN); otherwise an {@link IllegalArgumentException} naming the attribute and the broken rule. Null when
    * the attribute is absent or empty.
    */
   public static String singleUid(DataSet ds, int tag, String what) {
@@ -39,7 +39,9 @@ public final class ArchiveAdmission {
       return null;
     }
     DicomElement element = ds.get(tag);
-    if (element.vr() != VR.UI) {
+    // UN is how a UID looks after a round trip through a toolkit that did not know it (pydicom's rtdose_rle.dcm);
+    // any other VR is a corrupt header.
+    if (element.vr() != VR.UI && element.vr() != VR.UN) {
       throw new IllegalArgumentException(what + " has VR " + element.vr() + ", not UI");
     }
     if (values.length > 1) {
