@@ -96,7 +96,11 @@ record MigrationOutput(Path dir, List<ManifestRow> rows, JsonNode summary, Strin
       Set<String> uids = new TreeSet<>();
       try (InputStream in = new GZIPInputStream(zip.getInputStream(metadata))) {
         for (JsonNode instance : JSON.readTree(in)) {
-          uids.add(instance.get("00080018").get("Value").get(0).asText());
+          JsonNode sop = instance.get("00080018");
+          // A SOP Instance UID of VR UN (as in pydicom's rtdose_rle.dcm) is published as InlineBinary.
+          uids.add(sop.has("Value") ? sop.get("Value").get(0).asText()
+              : new String(java.util.Base64.getDecoder().decode(sop.get("InlineBinary").asText()),
+                  java.nio.charset.StandardCharsets.US_ASCII).replaceAll("[\\u0000 ]+$", ""));
         }
       }
       return uids;

@@ -3,7 +3,6 @@ package org.pacsmigrate.pipeline;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Set;
 import org.pacsmigrate.format.archive.ArchiveExporter;
 import org.pacsmigrate.format.archive.StudyArchive;
@@ -26,9 +25,12 @@ final class ExportCommand {
     Path zip = Path.of(a.required("archive"));
     Path dir = Path.of(a.required("output"));
     try (StudyArchive archive = StudyArchive.open(zip)) {
-      List<Path> written = new ArchiveExporter().export(archive, a.optional("sop"), dir);
-      out.println("exported " + written.size() + " file(s) to " + dir.toAbsolutePath());
+      // An instance that cannot be exported is reported and the others are still written; exit code 1 at the end.
+      ArchiveExporter.Result result = new ArchiveExporter().exportEach(archive, a.optional("sop"), dir);
+      result.failures().forEach(f -> out.println("EXPORT FAILED " + f));
+      out.println("exported " + result.written().size() + " file(s) to " + dir.toAbsolutePath()
+          + (result.failures().isEmpty() ? "" : ", " + result.failures().size() + " instance(s) failed"));
+      return result.failures().isEmpty() ? 0 : 1;
     }
-    return 0;
   }
 }

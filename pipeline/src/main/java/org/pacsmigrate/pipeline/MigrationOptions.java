@@ -60,4 +60,13 @@ public interface MigrationOptions extends PipelineOptions {
   String getLayout();
 
   void setLayout(String value);
+
+  @Description("Guard against decompression bombs: a file in Deflated Explicit VR Little Endian whose data set "
+      + "inflates to more than this many times its deflated size (and more than 1 MiB) is rejected, with the "
+      + "ratio in the manifest, instead of being inflated into the archive. Real data sets compress 2:1 to 20:1; "
+      + "a bomb about 1000:1.")
+  @Default.Integer(200)
+  int getMaxInflationRatio();
+
+  void setMaxInflationRatio(int value);
 }

@@ -59,7 +59,8 @@ public final class MigrationPipeline {
 
     PCollectionTuple headers = pipeline
         .apply("ListFiles", ListFiles.under(input))
-        .apply("ParseHeaders", ParseHeaders.create(reconciliation.rules()));
+        .apply("ParseHeaders", ParseHeaders.create(reconciliation.rules()).withMaxInflationRatio(
+            pipeline.getOptions().as(MigrationOptions.class).getMaxInflationRatio()));
     PCollectionTuple reconciled = headers.get(ParseHeaders.PARSED)
         .apply("GroupByStudy", GroupByStudy.create())
         .apply("SetAsideDuplicates", SetAsideDuplicates.create())

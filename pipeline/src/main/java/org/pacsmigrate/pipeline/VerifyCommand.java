@@ -82,7 +82,8 @@ final class VerifyCommand {
     failures += checkAccounting(manifest, input, out);
 
     Map<String, List<String>> sourcesByStudy = new TreeMap<>();
-    HeaderCheck check = new HeaderCheck();
+    // These files were accepted by the job within its inflation limit; verification reads them whole.
+    HeaderCheck check = new HeaderCheck(org.pacsmigrate.format.p10.P10Reader.NO_INFLATION_LIMIT);
     for (ManifestRow row : manifest) {
       if (row.outcome() != Outcome.ARCHIVED) {
         continue;
@@ -134,14 +135,15 @@ final class VerifyCommand {
           }
           ArchiveVerifier.StudyVerdict verdict = verifier.verify(archive, sources);
           out.println(verdict.summary());
+          verdict.details().forEach(out::println);
           if (verdict.ok()) {
             ok++;
           } else {
             failures++;
           }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
           // A damaged or unreadable study is this study's failure; the others are still checked.
-          out.println("STUDY FAILED " + where + ": cannot be read: " + e.getMessage());
+          out.println("STUDY FAILED " + where + ": cannot be read: " + e);
           failures++;
         } finally {
           deleteTree(staged);

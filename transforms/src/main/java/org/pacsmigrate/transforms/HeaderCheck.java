@@ -3,7 +3,7 @@ package org.pacsmigrate.transforms;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
 import java.util.Set;
-import org.pacsmigrate.format.archive.Uids;
+import org.pacsmigrate.format.archive.ArchiveAdmission;
 import org.pacsmigrate.format.dicom.DataSet;
 import org.pacsmigrate.format.dicom.Tag;
 import org.pacsmigrate.format.p10.DicomFile;
@@ -15,21 +15,32 @@ import org.pacsmigrate.transforms.reconcile.ReconciliationRules;
 /**
  * Reads one file's header and decides whether it can go into the archive: it must parse, its frames must be
  * locatable (checked now, so the write step does not discover it per study), and its Study, Series and SOP
- * Instance UIDs must be valid, since they become paths. Anything else is a rejection with a reason that names
- * the problem, never an attribute value.
+ * Instance UIDs must be single, valid UIDs, since they become paths; and whatever else the study writer, export
+ * and verify need of it must hold ({@link ArchiveAdmission}), so that one bad file is rejected alone instead of
+ * failing its study's ZIP, and an archived instance can always be exported and verified. Anything else is a
+ * rejection with a reason that names the problem, never an attribute value.
  */
 public final class HeaderCheck {
-  private final P10Reader reader = new P10Reader();
+  private final P10Reader reader;
   private final Set<Integer> recorded;
 
-  /** Records what the standard reconciliation rules compare. */
+  /** Records what the standard reconciliation rules compare; the default inflation limit. */
   public HeaderCheck() {
-    this(ParsedInstance.recordedTags(ReconciliationRules.standard()));
+    this(ParsedInstance.recordedTags(ReconciliationRules.standard()), P10Reader.DEFAULT_MAX_INFLATION_RATIO);
   }
 
-  /** @param recorded the top-level tags an accepted file's record keeps ({@link ParsedInstance#recordedTags}) */
-  public HeaderCheck(Set<Integer> recorded) {
+  /** @param maxInflationRatio how far a deflated data set may inflate (see {@link P10Reader}) */
+  public HeaderCheck(int maxInflationRatio) {
+    this(ParsedInstance.recordedTags(ReconciliationRules.standard()), maxInflationRatio);
+  }
+
+  /**
+   * @param recorded the top-level tags an accepted file's record keeps ({@link ParsedInstance#recordedTags})
+   * @param maxInflationRatio how far a deflated data set may inflate (see {@link P10Reader})
+   */
+  public HeaderCheck(Set<Integer> recorded, int maxInflationRatio) {
     this.recorded = Set.copyOf(recorded);
+    this.reader = new P10Reader(P10Reader.DEFAULT_BULK_THRESHOLD, maxInflationRatio);
   }
 
   /** Exactly one of the two is set. */
@@ -54,13 +65,13 @@ public final class HeaderCheck {
     }
     DataSet ds = header.dataSet();
     String study = ds.asciiString(Tag.StudyInstanceUID);
-    String problem = uidProblem(study, "Study Instance UID (0020,000D)");
+    String problem = uidProblem(ds, Tag.StudyInstanceUID, "Study Instance UID (0020,000D)");
     if (problem != null) {
       return reject(path, size, "", problem);
     }
-    problem = uidProblem(ds.asciiString(Tag.SeriesInstanceUID), "Series Instance UID (0020,000E)");
+    problem = uidProblem(ds, Tag.SeriesInstanceUID, "Series Instance UID (0020,000E)");
     if (problem == null) {
-      problem = uidProblem(ds.asciiString(Tag.SOPInstanceUID), "SOP Instance UID (0008,0018)");
+      problem = uidProblem(ds, Tag.SOPInstanceUID, "SOP Instance UID (0008,0018)");
     }
     if (problem != null) {
       return reject(path, size, study, problem);
@@ -70,16 +81,16 @@ public final class HeaderCheck {
     } catch (DicomParseException e) {
       return reject(path, size, study, "frames cannot be located: " + e.reason() + at(e));
     }
+    problem = ArchiveAdmission.problem(header, channel);
+    if (problem != null) {
+      return reject(path, size, study, problem);
+    }
     return new Verdict(ParsedInstance.of(path, size, modified, header, recorded), null);
   }
 
-  private static String uidProblem(String uid, String what) {
-    if (uid == null || uid.isEmpty()) {
-      return "no " + what;
-    }
+  private static String uidProblem(DataSet ds, int tag, String what) {
     try {
-      Uids.requireValid(uid, what);
-      return null;
+      return ArchiveAdmission.singleUid(ds, tag, what) == null ? "no " + what : null;
     } catch (IllegalArgumentException e) {
       return e.getMessage();
     }

@@ -19,6 +19,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.pacsmigrate.format.p10.P10Reader;
 import org.pacsmigrate.transforms.reconcile.ReconciliationRules;
 
 /**
@@ -32,9 +33,11 @@ public final class ParseHeaders
   public static final TupleTag<RejectedFile> REJECTED = new TupleTag<>() {};
 
   private final Set<Integer> recorded;
+  private final int maxInflationRatio;
 
-  private ParseHeaders(Set<Integer> recorded) {
+  private ParseHeaders(Set<Integer> recorded, int maxInflationRatio) {
     this.recorded = recorded;
+    this.maxInflationRatio = maxInflationRatio;
   }
 
   /** Records what the standard reconciliation rules compare. */
@@ -44,7 +47,15 @@ public final class ParseHeaders
 
   /** Each parsed file's record keeps the attributes these rules compare (and nothing else of the header). */
   public static ParseHeaders create(ReconciliationRules rules) {
-    return new ParseHeaders(ParsedInstance.recordedTags(rules));
+    return new ParseHeaders(ParsedInstance.recordedTags(rules), P10Reader.DEFAULT_MAX_INFLATION_RATIO);
+  }
+
+  /** @param maxInflationRatio a deflated data set inflating beyond this ratio is rejected (see P10Reader) */
+  public ParseHeaders withMaxInflationRatio(int maxInflationRatio) {
+    if (maxInflationRatio < 1) {
+      throw new IllegalArgumentException("the maximum inflation ratio must be at least 1, not " + maxInflationRatio);
+    }
+    return new ParseHeaders(recorded, maxInflationRatio);
   }
 
   @Override
@@ -54,7 +65,7 @@ public final class ParseHeaders
         .apply("Open", FileIO.readMatches().withCompression(Compression.UNCOMPRESSED))
         // The default coder drops the modification time, which the record carries.
         .setCoder(ReadableFileCoder.of(MetadataCoderV2.of()))
-        .apply("ReadHeader", ParDo.of(new ParseFn(recorded)).withOutputTags(PARSED, TupleTagList.of(REJECTED)));
+        .apply("ReadHeader", ParDo.of(new ParseFn(recorded, maxInflationRatio)).withOutputTags(PARSED, TupleTagList.of(REJECTED)));
     out.get(PARSED).setCoder(KvCoder.of(StringUtf8Coder.of(), ParsedInstanceCoder.of()));
     out.get(REJECTED).setCoder(RejectedFile.Coder.of());
     return out;
@@ -66,15 +77,17 @@ public final class ParseHeaders
     private final Counter filesDone = MigrationMetrics.counter(MigrationMetrics.FILES_DONE);
     private final Counter bytesDone = MigrationMetrics.counter(MigrationMetrics.BYTES_DONE);
     private final Set<Integer> recorded;
+    private final int maxInflationRatio;
     private transient HeaderCheck check;
 
-    ParseFn(Set<Integer> recorded) {
+    ParseFn(Set<Integer> recorded, int maxInflationRatio) {
       this.recorded = Set.copyOf(recorded);
+      this.maxInflationRatio = maxInflationRatio;
     }
 
     @Setup
     public void setup() {
-      check = new HeaderCheck(recorded);
+      check = new HeaderCheck(recorded, maxInflationRatio);
     }
 
     @ProcessElement

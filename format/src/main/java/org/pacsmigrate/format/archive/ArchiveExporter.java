@@ -26,26 +26,58 @@ import org.pacsmigrate.format.p10.TransferSyntax;
  */
 public final class ArchiveExporter {
 
-  /** Writes {@code {SOPInstanceUID}.dcm} for every instance, or only {@code sopUid} when it is not null. */
+  /** What {@link #exportEach} did: the files written, and one line per instance that could not be. */
+  public record Result(List<Path> written, List<String> failures) {}
+
+  /**
+   * Writes {@code {SOPInstanceUID}.dcm} for every instance, or only {@code sopUid} when it is not null; fails on
+   * the first instance that cannot be exported.
+   */
   public List<Path> export(StudyArchive archive, String sopUid, Path outDir) throws IOException {
+    Result result = exportEach(archive, sopUid, outDir);
+    if (!result.failures().isEmpty()) {
+      throw new IOException(result.failures().get(0));
+    }
+    return result.written();
+  }
+
+  /**
+   * As {@link #export(StudyArchive, String, Path)}, but an instance that cannot be exported (any exception) is
+   * reported in the result, its partial file removed, and the others are still written.
+   */
+  public Result exportEach(StudyArchive archive, String sopUid, Path outDir) throws IOException {
     Files.createDirectories(outDir);
     List<Path> written = new ArrayList<>();
+    List<String> failures = new ArrayList<>();
     boolean found = false;
     for (ArchivedInstance instance : ArchivedInstance.all(archive)) {
       if (sopUid != null && !sopUid.equals(instance.sopUid())) {
         continue;
       }
       found = true;
-      Path target = outDir.resolve(Uids.requireValid(instance.sopUid(), "SOP Instance UID") + ".dcm");
-      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(target))) {
-        export(archive, instance, out);
+      Path target = null;
+      try {
+        target = outDir.resolve(Uids.requireValid(instance.sopUid(), "SOP Instance UID") + ".dcm");
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(target))) {
+          export(archive, instance, out);
+        }
+        written.add(target);
+      } catch (IOException | RuntimeException e) {
+        failures.add("instance " + Uids.show(instance.sopUid()) + " of study " + archive.studyUid()
+            + " cannot be exported: " + ArchiveVerifier.describe(e));
+        if (target != null) {
+          try {
+            Files.deleteIfExists(target);
+          } catch (IOException suppressed) {
+            failures.add("  and its partial file " + target + " cannot be removed: " + suppressed.getMessage());
+          }
+        }
       }
-      written.add(target);
     }
     if (sopUid != null && !found) {
       throw new IOException("study " + archive.studyUid() + " has no instance " + sopUid);
     }
-    return written;
+    return new Result(written, failures);
   }
 
   /** Writes one instance as Part 10 to {@code out} (not closed). */

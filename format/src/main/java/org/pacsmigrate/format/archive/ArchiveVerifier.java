@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -11,10 +14,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.pacsmigrate.format.dicom.BulkData;
 import org.pacsmigrate.format.dicom.DataSet;
 import org.pacsmigrate.format.dicom.DicomElement;
 import org.pacsmigrate.format.dicom.Tag;
 import org.pacsmigrate.format.p10.DicomFile;
+import org.pacsmigrate.format.p10.Frame;
+import org.pacsmigrate.format.p10.FrameLocator;
 import org.pacsmigrate.format.p10.P10Reader;
 import org.pacsmigrate.format.p10.SourceBulkData;
 import org.pacsmigrate.format.verify.DataSetComparator;
@@ -55,6 +61,23 @@ public final class ArchiveVerifier {
       return studyUid + " " + (ok() ? "OK" : "FAILED") + " (" + instances.size() + " instances checked, "
           + failed() + " differ, " + unaccounted.size() + " archived without a source given)";
     }
+
+    /**
+     * For a failed study, one indented line per difference (source, SOP Instance UID, the tag path or frame and
+     * what differs; never a value) and per archived instance without a source; empty when the study is OK.
+     */
+    public List<String> details() {
+      List<String> lines = new ArrayList<>();
+      for (InstanceVerdict v : instances) {
+        for (Difference d : v.differences()) {
+          lines.add("  " + v.source() + " (" + v.sopUid() + "): " + d);
+        }
+      }
+      for (String sop : unaccounted) {
+        lines.add("  " + sop + ": archived, but no source given for it");
+      }
+      return lines;
+    }
   }
 
   private final Path workDir;
@@ -71,18 +94,26 @@ public final class ArchiveVerifier {
     }
     Set<String> seen = new HashSet<>();
     List<InstanceVerdict> verdicts = new ArrayList<>();
-    P10Reader reader = new P10Reader();
+    // The job read these sources within its inflation limit already; verification reads them whole.
+    P10Reader reader = new P10Reader(P10Reader.DEFAULT_BULK_THRESHOLD, P10Reader.NO_INFLATION_LIMIT);
     for (Path source : sources) {
-      DicomFile original = reader.read(source);
-      String sop = original.dataSet().asciiString(Tag.SOPInstanceUID);
-      ArchivedInstance archived = sop == null ? null : bySop.get(sop);
-      if (archived == null) {
+      String sop = null;
+      try {
+        DicomFile original = reader.read(source);
+        sop = original.dataSet().asciiString(Tag.SOPInstanceUID);
+        ArchivedInstance archived = sop == null ? null : bySop.get(sop);
+        if (archived == null) {
+          verdicts.add(new InstanceVerdict(source.toString(), sop,
+              List.of(new Difference("-", "instance is not in the archive"))));
+          continue;
+        }
+        seen.add(sop);
+        verdicts.add(new InstanceVerdict(source.toString(), sop, compare(archive, archived, source, original)));
+      } catch (IOException | RuntimeException e) {
+        // One instance that cannot be read, exported or compared is that instance's failure, not the study's.
         verdicts.add(new InstanceVerdict(source.toString(), sop,
-            List.of(new Difference("-", "instance is not in the archive"))));
-        continue;
+            List.of(new Difference("-", "cannot be checked: " + describe(e)))));
       }
-      seen.add(sop);
-      verdicts.add(new InstanceVerdict(source.toString(), sop, compare(archive, archived, source, original)));
     }
     List<String> unaccounted = new ArrayList<>();
     for (String sop : bySop.keySet()) {
@@ -93,6 +124,13 @@ public final class ArchiveVerifier {
     return new StudyVerdict(archive.studyUid(), verdicts, unaccounted);
   }
 
+  /** The exception's type and message: the reader's and writer's messages name tags and offsets, not values. */
+  static String describe(Throwable e) {
+    String message = e instanceof org.pacsmigrate.format.p10.DicomParseException p
+        ? p.reason() + " (at byte " + p.offset() + ")" : e.getMessage();
+    return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+
   private List<Difference> compare(StudyArchive archive, ArchivedInstance archived, Path source, DicomFile original)
       throws IOException {
     Files.createDirectories(workDir);
@@ -101,7 +139,7 @@ public final class ArchiveVerifier {
       try (OutputStream out = Files.newOutputStream(exported)) {
         new ArchiveExporter().export(archive, archived, out);
       }
-      DicomFile copy = new P10Reader().read(exported);
+      DicomFile copy = new P10Reader(P10Reader.DEFAULT_BULK_THRESHOLD, P10Reader.NO_INFLATION_LIMIT).read(exported);
       List<DataSet> sourceRecords = items(original.dataSet().get(ORIGINAL_ATTRIBUTES_SEQUENCE));
       Map<Integer, DicomElement> originals = recordedOriginals(copy.dataSet(), sourceRecords.size());
       Set<Integer> ignored = new HashSet<>(originals.keySet());
@@ -137,10 +175,68 @@ public final class ArchiveVerifier {
             differences.add(new Difference(d.path(), "original value recorded in (0400,0561) differs from the source"));
           }
         }
+        if (differences.stream().anyMatch(d -> isPixelPath(d.path()))) {
+          differences.addAll(frameDifferences(archive, archived, original, a));
+        }
         return differences;
       }
     } finally {
       Files.deleteIfExists(exported);
+    }
+  }
+
+  private static boolean isPixelPath(String path) {
+    return path.equalsIgnoreCase(Tag.toHex(Tag.PixelData)) || path.equalsIgnoreCase(Tag.toHex(Tag.FloatPixelData))
+        || path.equalsIgnoreCase(Tag.toHex(Tag.DoubleFloatPixelData));
+  }
+
+  /**
+   * Which frames differ, when the pixel data does: each source frame (as {@link FrameLocator} finds it, bytes as
+   * stored) against the archive's frame entry of the same number, by SHA-256.
+   */
+  private static List<Difference> frameDifferences(StudyArchive archive, ArchivedInstance archived,
+      DicomFile original, SourceBulkData source) {
+    List<Difference> out = new ArrayList<>();
+    String where = Tag.toHex(Tag.PixelData) + "/frames";
+    try {
+      List<Frame> frames = FrameLocator.locate(original);
+      int count = archive.frameCount(archived.seriesUid(), archived.sopUid());
+      if (count != frames.size()) {
+        out.add(new Difference(where, "the source has " + frames.size() + " frame(s), the archive " + count));
+      }
+      for (int i = 0; i < Math.min(count, frames.size()); i++) {
+        MessageDigest sourceDigest = sha256();
+        long sourceLength = 0;
+        try (DigestOutputStream d = new DigestOutputStream(OutputStream.nullOutputStream(), sourceDigest)) {
+          for (BulkData range : frames.get(i).ranges()) {
+            source.reader().copy(range, d);
+            sourceLength += range.length();
+          }
+        }
+        MessageDigest archiveDigest = sha256();
+        long archiveLength;
+        try (Multipart.Part part = archive.frame(archived.seriesUid(), archived.sopUid(), i + 1);
+            DigestOutputStream d = new DigestOutputStream(OutputStream.nullOutputStream(), archiveDigest)) {
+          archiveLength = part.body().transferTo(d);
+        }
+        if (sourceLength != archiveLength) {
+          out.add(new Difference(where + "/" + (i + 1), "frame " + (i + 1) + " has " + sourceLength
+              + " bytes in the source, " + archiveLength + " in the archive"));
+        } else if (!MessageDigest.isEqual(sourceDigest.digest(), archiveDigest.digest())) {
+          out.add(new Difference(where + "/" + (i + 1), "frame " + (i + 1) + " differs"));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      out.add(new Difference(where, "frames cannot be compared one by one: " + describe(e)));
+    }
+    return out;
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -14,6 +14,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
 import org.pacsmigrate.format.dicom.BulkData;
+import org.pacsmigrate.format.dicom.DataSet;
+import org.pacsmigrate.format.dicom.DicomElement;
 
 /**
  * Reads values that {@link P10Reader} left in the source, byte for byte as stored (source byte order).
@@ -21,13 +23,16 @@ import org.pacsmigrate.format.dicom.BulkData;
  * <p>For a deflated file the ranges are offsets in the inflated stream: it is inflated again from the start
  * of the data set up to the range. Reading ranges in ascending order (frames 1..n) inflates the file once;
  * going backwards starts over. Deflated files are rare and small (the syntax is for structured reports and
- * the like, not images), so spooling them to disk would cost more than it saves.
+ * the like, not images), so spooling them to disk would cost more than it saves. A deflated source is never
+ * inflated past the last value the header read recorded: that read was bounded by its inflation limit
+ * ({@link P10Reader#DEFAULT_MAX_INFLATION_RATIO}), so this is too, even when the file changed since.
  */
 public final class BulkDataReader implements Closeable {
   private final SeekableByteChannel channel;
   private final DicomFile file;
   private InputStream inflated;
   private long inflatedPosition;
+  private long recordedExtent = -1;
 
   public BulkDataReader(SeekableByteChannel channel, DicomFile file) {
     this.channel = channel;
@@ -42,6 +47,10 @@ public final class BulkDataReader implements Closeable {
   public void copy(BulkData range, OutputStream out) throws IOException {
     byte[] buf = new byte[(int) Math.min(range.length(), 256 * 1024)];
     if (file.transferSyntax().deflated()) {
+      if (range.end() > recordedExtent()) {
+        throw new DicomParseException(file.source(), range.offset(), "value of " + range.length()
+            + " bytes lies past the inflated data set the header was read from (" + recordedExtent() + " bytes)");
+      }
       InputStream in = inflatedAt(range.offset());
       long left = range.length();
       while (left > 0) {
@@ -82,6 +91,33 @@ public final class BulkDataReader implements Closeable {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream((int) range.length());
     copy(range, out);
     return out.toByteArray();
+  }
+
+  private long recordedExtent() {
+    if (recordedExtent < 0) {
+      recordedExtent = extent(file.dataSet());
+    }
+    return recordedExtent;
+  }
+
+  private static long extent(DataSet ds) {
+    long max = 0;
+    for (DicomElement e : ds.elements()) {
+      if (e.isBulk()) {
+        max = Math.max(max, e.bulk().end());
+      }
+      if (e.isEncapsulated()) {
+        for (BulkData f : e.fragments()) {
+          max = Math.max(max, f.end());
+        }
+      }
+      if (e.isSequence()) {
+        for (DataSet item : e.items()) {
+          max = Math.max(max, extent(item));
+        }
+      }
+    }
+    return max;
   }
 
   private InputStream inflatedAt(long offset) throws IOException {

@@ -13,8 +13,12 @@ import org.pacsmigrate.format.dicom.Tag;
  * <p>Native: frame size from Rows x Columns x Samples per Pixel x Bits Allocated (YBR_FULL_422 and
  * YBR_PARTIAL_422 hold two samples per pixel, PS3.3 C.7.6.3.1.2). With Bits Allocated 1 a frame need not end
  * on a byte boundary; each frame then gets the bytes that hold its bits and {@link Frame#firstBit()} says where
- * it starts, so neighbouring frames may share a byte. Pixel data shorter than the frames need is an error;
- * longer (padding) is allowed. Pixel Data with no geometry at all (not an image) is one frame, kept whole.
+ * it starts, so neighbouring frames may share a byte. Bits Allocated must be 1 or a multiple of 8 (PS3.5 8.1.1).
+ * The Pixel Data must hold exactly the bytes the frames need, plus the one padding byte that makes an odd
+ * length even (PS3.5 7.1.1): shorter is an error, and so is longer, since the archive keeps frames, not the
+ * element, and bytes past the last frame would be lost (the geometry is wrong: an empty Number of Frames, Rows
+ * that do not match the data...; no rule recovers it safely, so the file is refused with the figures). Pixel
+ * Data with no geometry at all (not an image) is one frame, kept whole.
  *
  * <p>Encapsulated: by the Extended Offset Table, else the Basic Offset Table, else one fragment per frame, else
  * (a single frame) all fragments. Anything else is ambiguous and an error: guessing frame boundaries would risk
@@ -73,16 +77,28 @@ public final class FrameLocator {
       throw new DicomParseException(file.source(), pixels.offset(),
           "native Pixel Data without valid Rows, Columns, Samples per Pixel and Bits Allocated");
     }
+    if (bits != 1 && bits % 8 != 0) {
+      throw new DicomParseException(file.source(), pixels.offset(), "Bits Allocated (0028,0100) is " + bits
+          + ", not 1 or a multiple of 8");
+    }
+    if (rows > 0xFFFF || columns > 0xFFFF || samples > 0xFFFF || bits > 64) {
+      throw new DicomParseException(file.source(), pixels.offset(), "Rows, Columns, Samples per Pixel or Bits "
+          + "Allocated out of range (" + rows + "x" + columns + "x" + samples + "x" + bits + ")");
+    }
     String photometric = ds.asciiString(Tag.PhotometricInterpretation);
     if (samples == 3 && ("YBR_FULL_422".equals(photometric) || "YBR_PARTIAL_422".equals(photometric))) {
       samples = 2;
     }
     long frameBits = rows * columns * samples * bits;
     long neededBytes = (frameBits * frames + 7) / 8;
-    if (pixels.length() < neededBytes) {
+    // One padding byte makes an odd length even; nothing else may follow the last frame.
+    long allowed = neededBytes + (neededBytes & 1);
+    if (pixels.length() < neededBytes || pixels.length() > allowed) {
       throw new DicomParseException(file.source(), pixels.offset(), "Pixel Data holds " + pixels.length()
           + " bytes but " + frames + " frame(s) of " + rows + "x" + columns + "x" + samples + "x" + bits
-          + " bits need " + neededBytes);
+          + " bits (Rows x Columns x Samples per Pixel x Bits Allocated) need " + neededBytes
+          + (allowed > neededBytes ? " (" + allowed + " with the padding byte)" : "")
+          + (pixels.length() > allowed ? ": the geometry does not describe all the pixel bytes" : ""));
     }
     List<Frame> result = new ArrayList<>(frames);
     for (int i = 0; i < frames; i++) {

@@ -31,22 +31,43 @@ import org.pacsmigrate.format.dicom.VR;
 public final class P10Reader {
   /** Binary values (OB, OW, OF, OD, OL, OV, UN) longer than this stay in the file by default. */
   public static final int DEFAULT_BULK_THRESHOLD = 1024;
+  /**
+   * A deflated data set may inflate to at most this many times its deflated size (and always to 1 MiB) by
+   * default. Deflate reaches about 1000:1 on runs of one byte, which real data sets do not hold; reports and
+   * images compress 2:1 to 20:1.
+   */
+  public static final int DEFAULT_MAX_INFLATION_RATIO = 200;
+  /** No limit on inflation: for files a limited read has already accepted (verification). */
+  public static final int NO_INFLATION_LIMIT = Integer.MAX_VALUE;
 
   private static final int MAX_DEPTH = 64;
   private static final long UNDEFINED = 0xFFFFFFFFL;
   private static final byte[] DICM = {'D', 'I', 'C', 'M'};
 
   private final int bulkThreshold;
+  private final int maxInflationRatio;
 
   public P10Reader() {
     this(DEFAULT_BULK_THRESHOLD);
   }
 
   public P10Reader(int bulkThreshold) {
+    this(bulkThreshold, DEFAULT_MAX_INFLATION_RATIO);
+  }
+
+  /**
+   * @param maxInflationRatio a deflated data set that inflates to more than this many times its deflated size
+   *     (and more than 1 MiB) is refused with a {@link DicomParseException}
+   */
+  public P10Reader(int bulkThreshold, int maxInflationRatio) {
     if (bulkThreshold < 0) {
       throw new IllegalArgumentException("bulkThreshold must be >= 0");
     }
+    if (maxInflationRatio < 1) {
+      throw new IllegalArgumentException("maxInflationRatio must be >= 1");
+    }
     this.bulkThreshold = bulkThreshold;
+    this.maxInflationRatio = maxInflationRatio;
   }
 
   public DicomFile read(Path path) throws IOException {
@@ -58,7 +79,7 @@ public final class P10Reader {
   /** Reads from the channel's start; {@code source} names the file in errors and in the result. */
   public DicomFile read(String source, SeekableByteChannel channel) throws IOException {
     channel.position(0);
-    return new Parse(source, channel, bulkThreshold).run();
+    return new Parse(source, channel, bulkThreshold, maxInflationRatio).run();
   }
 
   /** One read of one file: the state that follows the transfer syntax through the data set. */
@@ -66,16 +87,18 @@ public final class P10Reader {
     private final String source;
     private final SeekableByteChannel channel;
     private final int bulkThreshold;
+    private final int maxInflationRatio;
     private final ElementDictionary dictionary = ElementDictionary.standard();
     private final List<String> warnings = new ArrayList<>();
     private DicomInput in;
     private boolean explicit;
     private boolean bigEndian;
 
-    Parse(String source, SeekableByteChannel channel, int bulkThreshold) {
+    Parse(String source, SeekableByteChannel channel, int bulkThreshold, int maxInflationRatio) {
       this.source = source;
       this.channel = channel;
       this.bulkThreshold = bulkThreshold;
+      this.maxInflationRatio = maxInflationRatio;
     }
 
     DicomFile run() throws IOException {
@@ -105,7 +128,8 @@ public final class P10Reader {
       if (ts.deflated()) {
         channel.position(dataSetOffset);
         InputStream raw = Channels.newInputStream(channel);
-        in = DicomInput.of(new InflaterInputStream(raw, new Inflater(true), 64 * 1024));
+        in = DicomInput.of(new InflationGuard(new InflaterInputStream(raw, new Inflater(true), 64 * 1024), source,
+            size - dataSetOffset, maxInflationRatio));
       }
       try {
         readItems(dataSet, -1, 0);

@@ -53,6 +53,14 @@ class CorpusReaderTest {
         assertThrows(DicomParseException.class, () -> FrameLocator.locate(f));
         return;
       }
+      if (file.getFileName().toString().equals("MR_small_padded.dcm")) {
+        // 128 bytes after the one 64x64x16-bit frame: no rule says what they are, so the file is refused with the
+        // figures rather than archived without them (issue 10).
+        DicomParseException e = assertThrows(DicomParseException.class, () -> FrameLocator.locate(f));
+        assertTrue(e.reason().startsWith("Pixel Data holds 8320 bytes but 1 frame(s) of 64x64x1x16 bits"), e.reason());
+        assertTrue(e.reason().contains("need 8192"), e.reason());
+        return;
+      }
       List<Frame> frames = FrameLocator.locate(f);
       Integer expected = FRAMES.get(file.getFileName().toString());
       if (expected != null) {
