@@ -80,8 +80,8 @@ public final class Reports extends PTransform<PCollectionTuple, PDone> {
         .apply("AllFiles", Flatten.pCollections());
 
     rows.apply("ToCsv", MapElements.into(TypeDescriptors.strings()).via(ManifestRow::toCsv))
-        .apply("WriteManifest", TextIO.write().to(reportsDir(output) + "manifest").withSuffix(".csv")
-            .withHeader(ManifestRow.CSV_HEADER).withoutSharding());
+        .setCoder(StringUtf8Coder.of())
+        .apply("WriteManifest", new ManifestParts(reportsDir(output), ManifestRow.CSV_HEADER));
 
     PCollection<Tally> fileTallies = rows
         .apply("TallyFiles", MapElements.into(TypeDescriptor.of(Tally.class)).via(Tally::of))

@@ -45,21 +45,7 @@ public final class WriteStudyArchives extends PTransform<PCollection<ReconciledS
 
   @Override
   public PCollection<StudyResult> expand(PCollection<ReconciledStudy> studies) {
-    return studies.apply("WriteStudyZip", ParDo.of(new WriteFn(store))).setCoder(StudyResult.Coder.of())
-        .apply("CountDone", ParDo.of(new CountDoneFn())).setCoder(StudyResult.Coder.of());
-  }
-
-  /** Every file of a study is settled once its result is out: counted for the progress line. */
-  static final class CountDoneFn extends DoFn<StudyResult, StudyResult> {
-    private final Counter filesDone = MigrationMetrics.counter(MigrationMetrics.FILES_DONE);
-    private final Counter bytesDone = MigrationMetrics.counter(MigrationMetrics.BYTES_DONE);
-
-    @ProcessElement
-    public void process(@Element StudyResult study, OutputReceiver<StudyResult> out) {
-      filesDone.inc(study.rows().size());
-      bytesDone.inc(study.rows().stream().mapToLong(ManifestRow::size).sum());
-      out.output(study);
-    }
+    return studies.apply("WriteStudyZip", ParDo.of(new WriteFn(store))).setCoder(StudyResult.Coder.of());
   }
 
   /** Every file of a study rejected because its ZIP could not be written; the reason names the exception. */
@@ -88,6 +74,15 @@ public final class WriteStudyArchives extends PTransform<PCollection<ReconciledS
     private final Counter studiesWritten = MigrationMetrics.counter(MigrationMetrics.STUDIES_WRITTEN);
     private final Counter studiesFailed = MigrationMetrics.counter(MigrationMetrics.STUDIES_FAILED);
     private final Counter bytesWritten = MigrationMetrics.counter(MigrationMetrics.BYTES_WRITTEN);
+    private final Counter filesDone = MigrationMetrics.counter(MigrationMetrics.FILES_DONE);
+    private final Counter bytesDone = MigrationMetrics.counter(MigrationMetrics.BYTES_DONE);
+
+    /** Every file of a study is settled once its result is out: counted for the progress line. */
+    private StudyResult settled(StudyResult study) {
+      filesDone.inc(study.rows().size());
+      bytesDone.inc(study.rows().stream().mapToLong(ManifestRow::size).sum());
+      return study;
+    }
 
     WriteFn(ArchiveStore store) {
       this.store = store;
@@ -105,7 +100,7 @@ public final class WriteStudyArchives extends PTransform<PCollection<ReconciledS
               : new ManifestRow(p.path(), p.size(), Outcome.ARCHIVED, studyUid, DRY_RUN_REASON));
         }
         rows.sort(Comparator.comparing(ManifestRow::path));
-        out.output(new StudyResult(studyUid, false, 0, rows));
+        out.output(settled(new StudyResult(studyUid, false, 0, rows)));
         return;
       }
       try {
@@ -123,7 +118,7 @@ public final class WriteStudyArchives extends PTransform<PCollection<ReconciledS
         rows.sort(Comparator.comparing(ManifestRow::path));
         studiesWritten.inc();
         bytesWritten.inc(written.bytes());
-        out.output(new StudyResult(studyUid, true, written.bytes(), rows));
+        out.output(settled(new StudyResult(studyUid, true, written.bytes(), rows)));
       } catch (Exception e) {
         // Data, not a bug, in all cases seen: a source gone or truncated since it was listed. The study's files
         // are accounted for as rejected; the log names no UID (the manifest does).
@@ -134,7 +129,7 @@ public final class WriteStudyArchives extends PTransform<PCollection<ReconciledS
         }
         LOG.warn("A study ZIP could not be written ({} files rejected; reason in the manifest): {}", all.size(),
             e.getClass().getSimpleName());
-        out.output(new StudyResult(studyUid, false, 0, rejectAll(studyUid, all, e)));
+        out.output(settled(new StudyResult(studyUid, false, 0, rejectAll(studyUid, all, e))));
       }
     }
   }

@@ -1,0 +1,127 @@
+package org.pacsmigrate.transforms;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.coders.ListCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.TextIO;
+import org.apache.beam.sdk.io.fs.MoveOptions.StandardMoveOptions;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Values;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PDone;
+
+/**
+ * Writes the manifest's CSV lines as one file: in parts first (one per bundle, as the runner writes them), then
+ * joined, header first, into {@code manifest.csv} (a temporary name, then a rename) and the parts deleted.
+ *
+ * <p>Why not one unsharded TextIO write: that groups every line under one key, and the Direct runner copies a
+ * key's whole group again for each bundle that adds to it, which made the reports of 200,000 files take many
+ * minutes. Parts need no grouping of the lines; only their names (one per bundle) are collected.
+ */
+final class ManifestParts extends PTransform<PCollection<String>, PDone> {
+  private final String reportsDir;
+  private final String header;
+
+  ManifestParts(String reportsDir, String header) {
+    this.reportsDir = reportsDir;
+    this.header = header;
+  }
+
+  private String partsDir() {
+    return reportsDir + ".manifest-parts/";
+  }
+
+  @Override
+  public PDone expand(PCollection<String> lines) {
+    lines.apply("WriteParts", TextIO.write().to(partsDir() + "part").withSuffix(".csv").withOutputFilenames())
+        .getPerDestinationOutputFilenames()
+        .apply("PartNames", Values.create())
+        .apply("CollectPartNames", Combine.globally(new Names()))
+        .setCoder(ListCoder.of(StringUtf8Coder.of()))
+        .apply("JoinParts", ParDo.of(new JoinFn(reportsDir, header)));
+    return PDone.in(lines.getPipeline());
+  }
+
+  static final class Names extends Combine.CombineFn<String, List<String>, List<String>> {
+    @Override
+    public List<String> createAccumulator() {
+      return new ArrayList<>();
+    }
+
+    @Override
+    public List<String> addInput(List<String> accumulator, String input) {
+      accumulator.add(input);
+      return accumulator;
+    }
+
+    @Override
+    public List<String> mergeAccumulators(Iterable<List<String>> accumulators) {
+      List<String> all = new ArrayList<>();
+      accumulators.forEach(all::addAll);
+      return all;
+    }
+
+    @Override
+    public List<String> extractOutput(List<String> accumulator) {
+      return accumulator;
+    }
+
+    @Override
+    public org.apache.beam.sdk.coders.Coder<List<String>> getAccumulatorCoder(
+        org.apache.beam.sdk.coders.CoderRegistry registry, org.apache.beam.sdk.coders.Coder<String> input) {
+      return ListCoder.of(StringUtf8Coder.of());
+    }
+  }
+
+  static final class JoinFn extends DoFn<List<String>, Void> {
+    private final String reportsDir;
+    private final String header;
+
+    JoinFn(String reportsDir, String header) {
+      this.reportsDir = reportsDir;
+      this.header = header;
+    }
+
+    @ProcessElement
+    public void process(@Element List<String> names) throws IOException {
+      List<String> sorted = new ArrayList<>(names);
+      sorted.sort(null);
+      ResourceId target = FileSystems.matchNewResource(Reports.manifestPath(reportsDir.substring(0,
+          reportsDir.length() - "reports/".length())), false);
+      ResourceId partial = FileSystems.matchNewResource(reportsDir + ".manifest-parts/manifest.csv.partial", false);
+      try (OutputStream out = Channels.newOutputStream(FileSystems.create(partial, "text/csv"))) {
+        out.write((header + "\n").getBytes(StandardCharsets.UTF_8));
+        for (String name : sorted) {
+          try (InputStream in = Channels.newInputStream(FileSystems.open(
+              FileSystems.matchNewResource(name, false)))) {
+            in.transferTo(out);
+          }
+        }
+      }
+      FileSystems.rename(List.of(partial), List.of(target), StandardMoveOptions.IGNORE_MISSING_FILES);
+      List<ResourceId> parts = new ArrayList<>();
+      for (String name : sorted) {
+        parts.add(FileSystems.matchNewResource(name, false));
+      }
+      FileSystems.delete(parts, StandardMoveOptions.IGNORE_MISSING_FILES);
+      try {
+        // An empty local folder left behind otherwise; in a bucket a folder is only a prefix (nothing to do).
+        FileSystems.delete(List.of(FileSystems.matchNewResource(reportsDir + ".manifest-parts/", true)),
+            StandardMoveOptions.IGNORE_MISSING_FILES);
+      } catch (IOException e) {
+        // Not empty (a part another attempt left) or not deletable: harmless, the manifest is in place.
+      }
+    }
+  }
+}
