@@ -71,7 +71,10 @@ final class CorpusMutations {
         if (v.parsed() == null) {
           continue;
         }
-        DicomFile f = v.parsed().header();
+        DicomFile f;
+        try (FileChannel ch = FileChannel.open(file)) {
+          f = new P10Reader().read(file.toString(), ch);
+        }
         DataSet ds = f.dataSet();
         String study = ds.asciiString(Tag.StudyInstanceUID);
         String sop = ds.asciiString(Tag.SOPInstanceUID);

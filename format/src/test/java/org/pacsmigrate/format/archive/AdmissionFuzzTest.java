@@ -27,7 +27,7 @@ import org.pacsmigrate.format.p10.P10Reader;
  */
 class AdmissionFuzzTest {
   private static final long SEED = Long.getLong("fuzz.seed", 20261130L);
-  private static final int PER_FILE = 30;
+  private static final int PER_FILE = 20;
 
   @TempDir Path dir;
 
