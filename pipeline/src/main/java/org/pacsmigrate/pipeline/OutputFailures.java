@@ -30,7 +30,8 @@ final class OutputFailures {
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     } catch (IOException e) {
-      return line(output, e);
+      return line(output, e) + "; nothing was written: make the output writable (a read-only or full file system, "
+          + "permissions) and run again";
     }
   }
 
@@ -41,13 +42,13 @@ final class OutputFailures {
   /** The line for a failed run whose cause is the output, else null (the failure is something else). */
   static String describe(String output, Throwable failure) {
     Throwable cause = OutputWriteException.find(failure);
-    return cause == null ? null : line(output, cause);
+    return cause == null ? null : line(output, cause) + "; the studies already written are complete: free space or "
+        + "fix the output, then rerun into the same output (safe)";
   }
 
   private static String line(String output, Throwable cause) {
     String message = cause instanceof OutputWriteException ? cause.getMessage()
         : String.valueOf(cause.getMessage()).replaceFirst("^" + OutputWriteException.class.getName() + ": ", "");
-    return PREFIX + output + ": " + message.lines().findFirst().orElse("")
-        + "; studies already written are complete; free space or fix the output, then rerun into it (safe)";
+    return PREFIX + output + ": " + message.lines().findFirst().orElse("");
   }
 }
