@@ -85,6 +85,19 @@ class OutputFailureMigrationTest {
   }
 
   @Test
+  void aFullDiskFailsTheRunInTheTreeLayoutToo() throws Exception {
+    Path out = work.resolve("full-tree");
+    try (SmallDisk disk = SmallDisk.mount(out, inputBytes / 3 / 1024)) {
+      PipelineJar.Run run = jar("full-tree", "--input=" + input, "--output=" + out, "--layout=tree");
+      assertEquals(1, run.exitCode(), run.console());
+      assertTrue(run.console().contains(FAILED + out + ": " + out.resolve("archive")), run.console());
+      assertTrue(run.console().contains("No space left on device"), run.console());
+      noSourceRejectedForTheOutput(out);
+      noTemporaryFiles(out);
+    }
+  }
+
+  @Test
   void anOutputThatIsAFileIsRefusedBeforeAnyWork() throws Exception {
     Path file = Files.writeString(work.resolve("a-file"), "not a folder");
     PipelineJar.Run run = jar("file", "--input=" + input, "--output=" + file);
@@ -101,10 +114,9 @@ class OutputFailureMigrationTest {
       disk.readOnly();
       PipelineJar.Run run = jar("read-only", "--input=" + input, "--output=" + out);
       assertEquals(1, run.exitCode(), run.console());
-      assertTrue(run.console().contains(FAILED + out + ": " + out.resolve("archive") + ": Read-only file system"),
-          run.console());
+      assertTrue(run.console().contains(FAILED + out + ": " + out), run.console());
+      assertTrue(run.console().contains(": Read-only file system; nothing was written"), run.console());
       assertFalse(run.console().contains("Migrating "), "refused before the job started: " + run.console());
-      assertTrue(run.console().contains("nothing was written"), run.console());
     }
   }
 
@@ -129,6 +141,15 @@ class OutputFailureMigrationTest {
   void reportsThatCannotBeWrittenFailTheRunOnFlink() throws Exception {
     // Flink hands the launcher the worker's exception wrapped in its own: the line must still name the output.
     reportsThatCannotBeWritten("reports-flink", "--runner=FlinkRunner", "--flinkMaster=[local]");
+  }
+
+  @Test
+  void reportsThatCannotBeWrittenFailTheRunOnAFlinkCluster() throws Exception {
+    // The job's exception comes back from another JVM, through Flink's REST API.
+    try (FlinkCluster cluster = FlinkCluster.start(work.resolve("cluster"), 2)) {
+      reportsThatCannotBeWritten("reports-cluster", "--runner=FlinkRunner", "--flinkMaster=" + cluster.master(),
+          "--parallelism=2");
+    }
   }
 
   /** The summary's temporary name is taken by a folder with a file in it: the summary cannot be written. */

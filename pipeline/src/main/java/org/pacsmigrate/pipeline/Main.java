@@ -122,7 +122,7 @@ public final class Main {
         state = result.waitUntilFinish();
       }
     } catch (RuntimeException e) {
-      OutputFailures.tidy(output);
+      OutputFailures.tidy(output, true);
       // An output that cannot be written is the job's failure, and the one line names the output.
       String outputFailure = OutputFailures.describe(output, e);
       if (outputFailure != null) {
@@ -139,7 +139,7 @@ public final class Main {
       out.println("The job failed: " + rootCause(e) + "; rerunning into the same output is safe.");
       return 1;
     }
-    OutputFailures.tidy(output);
+    OutputFailures.tidy(output, state != PipelineResult.State.DONE);
     if (state != PipelineResult.State.DONE) {
       out.println("The job ended " + state + "; rerunning into the same output is safe.");
       return 1;

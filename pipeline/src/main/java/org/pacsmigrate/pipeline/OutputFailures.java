@@ -35,8 +35,8 @@ final class OutputFailures {
     }
   }
 
-  static void tidy(String output) {
-    OutputFolder.tidy(output);
+  static void tidy(String output, boolean failed) {
+    OutputFolder.tidy(output, failed);
   }
 
   /** The line for a failed run whose cause is the output, else null (the failure is something else). */

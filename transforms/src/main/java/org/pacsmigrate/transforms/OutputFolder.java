@@ -19,7 +19,7 @@ import org.pacsmigrate.format.io.PartialFiles;
 
 /**
  * The job's output location before and after a run. Before: refuses an output that is not a folder, checks that
- * {@code archive/} and {@code reports/} can be written, and removes what an earlier run left: {@code *.partial}
+ * it (and its {@code archive/} and {@code reports/}, where they exist) can be written, and removes what an earlier run left: {@code *.partial}
  * files (a study ZIP, a tree entry or a report that a killed or failed run did not finish), Beam's
  * {@code reports/.temp-beam-*} folders (left by earlier versions' report sinks), and the earlier run's
  * {@code manifest.csv} and {@code summary.json}, so that a run that fails leaves no report that a later
@@ -44,7 +44,6 @@ public final class OutputFolder {
    * @throws OutputWriteException when it cannot be created, written or cleaned
    */
   public static int prepare(String output) throws IOException {
-    PartialFiles.reset();
     if (inBucket(output)) {
       int removed = sweepBucket(output);
       for (String report : List.of(Reports.manifestPath(output), Reports.summaryPath(output))) {
@@ -53,17 +52,24 @@ public final class OutputFolder {
       return removed;
     }
     Path root = local(output);
+    PartialFiles.reset(root);
     if (Files.exists(root) && !Files.isDirectory(root)) {
       throw new IllegalArgumentException("--output is not a folder: " + root);
     }
-    for (String sub : List.of("archive", "reports")) {
-      Path folder = root.resolve(sub);
-      try {
-        Files.createDirectories(folder);
-        // A read-only mount or folder is found now, before any work, rather than at the first study.
-        Files.delete(Files.createTempFile(folder, ".write-check-", ".tmp"));
-      } catch (IOException e) {
-        throw OutputWriteException.of(folder.toString(), e);
+    // A read-only mount or folder is found now, before any work, rather than at the first study. The folders
+    // are not created here: a dry run, or a run stopped by its resolutions file, writes no archive folder.
+    try {
+      Files.createDirectories(root);
+    } catch (IOException e) {
+      throw OutputWriteException.of(root.toString(), e);
+    }
+    for (Path folder : List.of(root, root.resolve("archive"), root.resolve("reports"))) {
+      if (Files.isDirectory(folder)) {
+        try {
+          Files.delete(Files.createTempFile(folder, ".write-check-", ".tmp"));
+        } catch (IOException e) {
+          throw OutputWriteException.of(folder.toString(), e);
+        }
       }
     }
     int removed = sweepLocal(root);
@@ -78,14 +84,15 @@ public final class OutputFolder {
   }
 
   /**
-   * After the run, whatever its end: stops and deletes the partial files this JVM's workers were writing, then
-   * removes any left in the output (a runner's workers elsewhere, killed mid-write). Best effort: what it cannot
-   * remove, the next run's {@link #prepare} does.
+   * After the run, whatever its end: removes any partial file left in the output (by a runner's workers
+   * elsewhere, killed mid-write). Best effort: what it cannot remove, the next run's {@link #prepare} does.
    *
+   * @param failed the run failed: the workers of this JVM may still be writing (the Direct runner does not wait
+   *     for them), so first stop them from starting partial files in the output and delete those they have open
    * @return how many were removed
    */
-  public static int tidy(String output) {
-    int removed = PartialFiles.abandonAll();
+  public static int tidy(String output, boolean failed) {
+    int removed = failed && !inBucket(output) ? PartialFiles.abandon(local(output)) : 0;
     try {
       removed += inBucket(output) ? sweepBucket(output) : sweepLocal(local(output));
     } catch (IOException e) {

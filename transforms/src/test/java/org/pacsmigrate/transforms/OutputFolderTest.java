@@ -57,8 +57,8 @@ class OutputFolderTest {
   @Test
   void prepareCreatesTheOutputAndRefusesOneThatIsAFile() throws IOException {
     assertEquals(0, OutputFolder.prepare(dir.resolve("new/out").toString()));
-    assertTrue(Files.isDirectory(dir.resolve("new/out/archive")));
-    assertTrue(Files.isDirectory(dir.resolve("new/out/reports")));
+    assertTrue(Files.isDirectory(dir.resolve("new/out")));
+    assertFalse(Files.exists(dir.resolve("new/out/archive")), "created by the first study, not before");
     Path file = Files.writeString(dir.resolve("file"), "x");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> OutputFolder.prepare(file.toString()));
@@ -73,16 +73,21 @@ class OutputFolderTest {
   }
 
   @Test
-  void tidyDeletesThePartialFilesStillBeingWritten() throws IOException {
+  void tidyAfterAFailureDeletesThePartialFilesStillBeingWritten() throws IOException {
     Path out = dir.resolve("out");
     OutputFolder.prepare(out.toString());
+    Files.createDirectories(out.resolve("archive"));
     Path partial = out.resolve("archive/1.2.3.zip.partial");
     try (var channel = PartialFiles.create(partial)) {
-      assertTrue(OutputFolder.tidy(out.toString()) >= 1);
+      assertTrue(OutputFolder.tidy(out.toString(), true) >= 1);
       assertFalse(Files.exists(partial));
-    } finally {
-      PartialFiles.reset();
+      // Until the next run into it, no worker of this JVM starts a partial file in the failed run's output.
+      assertThrows(org.pacsmigrate.format.io.OutputWriteException.class,
+          () -> PartialFiles.create(out.resolve("archive/1.2.4.zip.partial")));
+      PartialFiles.create(dir.resolve("elsewhere.partial")).close(); // other outputs are not affected
     }
+    OutputFolder.prepare(out.toString());
+    PartialFiles.create(out.resolve("archive/1.2.4.zip.partial")).close();
   }
 
   @Test

@@ -14,14 +14,15 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * The {@code .partial} files this JVM is writing (a study ZIP or a report before its move into place), so that
  * a failed run can delete them before it exits. A runner that stops a failed job need not wait for its other
  * workers (the Direct runner does not): they may still be writing when the launcher exits, and would leave
- * their partial files behind. {@link #abandonAll()} refuses new partial files from then on and deletes the open
- * ones; a worker that was writing one then fails its move, which is what a stopped job should do.
+ * their partial files behind. {@link #abandon(Path)} refuses new partial files below the failed run's output
+ * from then on and deletes the open ones there; a worker that was writing one then fails its move, which is
+ * what a stopped job should do. Other folders are not affected (a JVM may run more than one job, as tests do).
  */
 public final class PartialFiles {
-  /** Creation holds the read lock, {@link #abandonAll()} the write lock: no file is created behind its back. */
+  /** Creation holds the read lock, {@link #abandon(Path)} the write lock: no file is created behind its back. */
   private static final ReadWriteLock LOCK = new ReentrantReadWriteLock();
   private static final Set<Path> OPEN = ConcurrentHashMap.newKeySet();
-  private static volatile boolean abandoned;
+  private static final Set<Path> ABANDONED = ConcurrentHashMap.newKeySet();
 
   private PartialFiles() {}
 
@@ -29,7 +30,7 @@ public final class PartialFiles {
   public static FileChannel create(Path partial) throws OutputWriteException {
     LOCK.readLock().lock();
     try {
-      if (abandoned) {
+      if (ABANDONED.stream().anyMatch(root -> partial.toAbsolutePath().normalize().startsWith(root))) {
         throw new OutputWriteException(partial.toString(), new IOException("the job is stopping after a failure"));
       }
       FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE,
@@ -49,21 +50,25 @@ public final class PartialFiles {
   }
 
   /**
-   * Refuses new partial files and deletes those being written; returns how many were deleted. For the end of a
-   * failed run, in the JVM that ran it.
+   * Refuses new partial files below {@code root} and deletes those being written there; returns how many were
+   * deleted. For the end of a failed run, in the JVM that ran it.
    */
-  public static int abandonAll() {
+  public static int abandon(Path root) {
+    Path folder = root.toAbsolutePath().normalize();
     LOCK.writeLock().lock();
     try {
-      abandoned = true;
+      ABANDONED.add(folder);
       int deleted = 0;
       for (Path p : OPEN) {
+        if (!p.toAbsolutePath().normalize().startsWith(folder)) {
+          continue;
+        }
         try {
           if (Files.deleteIfExists(p)) {
             deleted++;
           }
         } catch (IOException e) {
-          // Swept by the next run's start (OutputFolder), which removes every *.partial it finds.
+          // Swept by the next run's start, which removes every *.partial it finds.
         }
         OPEN.remove(p);
       }
@@ -73,11 +78,11 @@ public final class PartialFiles {
     }
   }
 
-  /** Allows partial files again: the start of a run (a JVM may run the job more than once, as tests do). */
-  public static void reset() {
+  /** Allows partial files below {@code root} again: the start of a run into it. */
+  public static void reset(Path root) {
     LOCK.writeLock().lock();
     try {
-      abandoned = false;
+      ABANDONED.remove(root.toAbsolutePath().normalize());
     } finally {
       LOCK.writeLock().unlock();
     }

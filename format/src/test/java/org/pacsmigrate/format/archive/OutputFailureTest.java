@@ -139,13 +139,15 @@ class OutputFailureTest {
     Files.createDirectories(partial.getParent());
     try (FileChannel ch = PartialFiles.create(partial)) {
       ch.write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
-      assertEquals(1, PartialFiles.abandonAll());
+      assertEquals(1, PartialFiles.abandon(dir.resolve("abandon")));
       assertFalse(Files.exists(partial));
       OutputWriteException e = assertThrows(OutputWriteException.class,
           () -> new StudyArchiveWriter().writeAtomically(STUDY, instances, dir.resolve("abandon/other.zip")));
       assertTrue(e.getMessage().contains("stopping"), e.getMessage());
+      // Elsewhere, writing goes on.
+      new StudyArchiveWriter().writeAtomically(STUDY, instances, dir.resolve("elsewhere/other.zip"));
     } finally {
-      PartialFiles.reset();
+      PartialFiles.reset(dir.resolve("abandon"));
     }
     new StudyArchiveWriter().writeAtomically(STUDY, instances, dir.resolve("abandon/other.zip"));
     try (Stream<Path> files = Files.list(partial.getParent())) {
