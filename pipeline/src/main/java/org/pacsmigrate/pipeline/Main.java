@@ -84,6 +84,11 @@ public final class Main {
     }
     String output = Locations.absolute(options.getOutput());
     options.setOutput(output);
+    String unwritable = OutputFailures.prepare(output, options);
+    if (unwritable != null) {
+      out.println(unwritable);
+      return 1;
+    }
     if (options.getInput() == null) {
       if (output.startsWith("gs://")) {
         throw new UsageException("--input is required with a gs:// output (the sample PACS is generated locally)");
@@ -118,6 +123,13 @@ public final class Main {
         state = result.waitUntilFinish();
       }
     } catch (RuntimeException e) {
+      OutputFailures.tidy(output, true);
+      // An output that cannot be written is the job's failure, and the one line names the output.
+      String outputFailure = OutputFailures.describe(output, e);
+      if (outputFailure != null) {
+        out.println(outputFailure);
+        return 1;
+      }
       // A resolutions file that does not match the findings stops the job before any ZIP: say so plainly.
       ResolutionsException bad = causeOf(e, ResolutionsException.class);
       if (bad != null) {
@@ -128,6 +140,7 @@ public final class Main {
       out.println("The job failed: " + rootCause(e) + "; rerunning into the same output is safe.");
       return 1;
     }
+    OutputFailures.tidy(output, state != PipelineResult.State.DONE);
     if (state != PipelineResult.State.DONE) {
       out.println("The job ended " + state + "; rerunning into the same output is safe.");
       return 1;

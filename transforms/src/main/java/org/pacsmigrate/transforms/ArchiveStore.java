@@ -13,6 +13,8 @@ import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
 import org.pacsmigrate.format.archive.ArchiveInstance;
 import org.pacsmigrate.format.archive.ArchiveLayout;
 import org.pacsmigrate.format.archive.StudyArchiveWriter;
+import org.pacsmigrate.format.io.OutputChannel;
+import org.pacsmigrate.format.io.OutputWriteException;
 import org.pacsmigrate.transforms.gcs.BucketResourceId;
 import org.pacsmigrate.transforms.gcs.DefaultStorageFactory;
 import org.pacsmigrate.transforms.gcs.StorageFactory;
@@ -33,6 +35,10 @@ import org.pacsmigrate.transforms.gcs.StorageFactory;
  * Either way a crash never leaves a partial ZIP, file or object under a final name, and a rerun writes the same
  * bytes. In the tree, a study's metadata is written last, so a study is listed only once all its entries are in
  * place.
+ *
+ * <p>Every failure to write (the ZIP, the local temporary file, a file or object of the destination) is an
+ * {@link OutputWriteException}: the job's failure. Any other exception of {@link #write} is about the study's
+ * sources.
  */
 public final class ArchiveStore implements Serializable {
   private static final long serialVersionUID = 2L;
@@ -120,19 +126,36 @@ public final class ArchiveStore implements Serializable {
       return writer.writeAtomically(studyUid, instances, target(studyUid));
     }
     // Bounded: one ZIP per study being written at once (one per worker thread), deleted right after.
-    Path zip = Files.createTempFile("dicomweb-migrate-", ".zip");
+    Path zip;
+    try {
+      zip = Files.createTempFile("dicomweb-migrate-", ".zip");
+    } catch (IOException e) {
+      throw OutputWriteException.of("a temporary file in " + System.getProperty("java.io.tmpdir"), e);
+    }
     try {
       StudyArchiveWriter.Result result;
-      try (FileChannel out = FileChannel.open(zip, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      try (OutputChannel out = new OutputChannel(FileChannel.open(zip, StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING), zip.toString())) {
         result = writer.write(studyUid, instances, out);
       }
-      ArchiveDestination destination = destination();
-      if (layout == Layout.ZIP) {
-        destination.put(ArchiveLayout.zipName(studyUid), zip, new ArchiveDestination.Headers(ZIP_CONTENT_TYPE, null));
-        return result;
+      // From here on only the output is read or written: the study's ZIP is complete.
+      String where = output + (output.endsWith("/") ? "" : "/") + "archive/";
+      try {
+        ArchiveDestination destination = destination();
+        if (layout == Layout.ZIP) {
+          destination.put(ArchiveLayout.zipName(studyUid), zip,
+              new ArchiveDestination.Headers(ZIP_CONTENT_TYPE, null));
+          return result;
+        }
+        long bytes = StudyTree.unpack(zip, studyUid, destination);
+        return new StudyArchiveWriter.Result(bytes, result.instances(), result.frames(), result.bulkValues());
+      } catch (IOException e) {
+        throw OutputWriteException.of(where + (layout == Layout.ZIP ? ArchiveLayout.zipName(studyUid)
+            : ArchiveLayout.studyFolder(studyUid)), e);
+      } catch (RuntimeException e) {
+        // A storage client's unchecked failure (an upload refused, say) is the output's too.
+        throw new OutputWriteException(where, e);
       }
-      long bytes = StudyTree.unpack(zip, studyUid, destination);
-      return new StudyArchiveWriter.Result(bytes, result.instances(), result.frames(), result.bulkValues());
     } finally {
       Files.deleteIfExists(zip);
     }

@@ -5,7 +5,6 @@ import java.util.List;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.coders.ListCoder;
-import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -56,7 +55,7 @@ public final class ConflictReports extends PTransform<PCollection<Finding>, PDon
   private void write(PCollection<List<Finding>> all, String name, String file, String suffix,
       SerializableFunction<List<Finding>, String> render) {
     all.apply("Render" + name, MapElements.into(TypeDescriptors.strings()).via(render))
-        .apply("Write" + name, TextIO.write().to(path(output, file)).withSuffix(suffix).withoutSharding());
+        .apply("Write" + name, WriteReportFile.to(path(output, file + suffix)));
   }
 
   static final class SortedFindings extends Combine.CombineFn<Finding, List<Finding>, List<Finding>> {

@@ -3,12 +3,14 @@ package org.pacsmigrate.transforms;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.stream.Stream;
+import org.pacsmigrate.format.io.PartialFiles;
 
 /** {@code {output}/archive/} as a local folder: each file written next to its place, then moved over it. */
 final class LocalDestination implements ArchiveDestination {
@@ -31,7 +33,7 @@ final class LocalDestination implements ArchiveDestination {
     Files.createDirectories(target.getParent());
     Path partial = target.resolveSibling(target.getFileName() + ".partial");
     try {
-      try (OutputStream out = Files.newOutputStream(partial)) {
+      try (OutputStream out = Channels.newOutputStream(PartialFiles.create(partial))) {
         long copied = in.transferTo(out);
         if (copied != length) {
           throw new IOException(name + ": " + copied + " bytes where " + length + " were expected");
@@ -41,6 +43,8 @@ final class LocalDestination implements ArchiveDestination {
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(partial);
       throw e;
+    } finally {
+      PartialFiles.done(partial);
     }
   }
 

@@ -1,5 +1,6 @@
 package org.pacsmigrate.transforms;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -7,22 +8,24 @@ import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.io.Writer;
+import org.pacsmigrate.format.io.OutputWriteException;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.fs.MoveOptions.StandardMoveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.Values;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
 
 /**
- * Writes the manifest's CSV lines as one file: in parts first (one per bundle, as the runner writes them), then
+ * Writes the manifest's CSV lines as one file: in parts first (one per bundle, in {@code reports/.manifest-parts/}), then
  * joined, header first, into {@code manifest.csv} (a temporary name, then a rename) and the parts deleted.
  *
  * <p>Why not one unsharded TextIO write: that groups every line under one key, and the Direct runner copies a
@@ -44,13 +47,68 @@ final class ManifestParts extends PTransform<PCollection<String>, PDone> {
 
   @Override
   public PDone expand(PCollection<String> lines) {
-    lines.apply("WriteParts", TextIO.write().to(partsDir() + "part").withSuffix(".csv").withOutputFilenames())
-        .getPerDestinationOutputFilenames()
-        .apply("PartNames", Values.create())
+    lines.apply("WriteParts", ParDo.of(new WritePartFn(partsDir())))
+        .setCoder(StringUtf8Coder.of())
         .apply("CollectPartNames", Combine.globally(new Names()))
         .setCoder(ListCoder.of(StringUtf8Coder.of()))
         .apply("JoinParts", ParDo.of(new JoinFn(reportsDir, header)));
     return PDone.in(lines.getPipeline());
+  }
+
+  /**
+   * Writes each bundle's lines to a part file of its own and hands on its name when the bundle finishes. A
+   * bundle that fails and is retried leaves a part nobody names: it is never joined, and goes with the folder.
+   * Every failure is an {@link OutputWriteException}: a manifest that cannot be written fails the run.
+   */
+  static final class WritePartFn extends DoFn<String, String> {
+    private final String partsDir;
+    private transient String name;
+    private transient Writer writer;
+
+    WritePartFn(String partsDir) {
+      this.partsDir = partsDir;
+    }
+
+    @StartBundle
+    public void start() {
+      name = null;
+      writer = null;
+    }
+
+    @ProcessElement
+    public void process(@Element String line) throws IOException {
+      try {
+        if (writer == null) {
+          name = partsDir + "part-" + UUID.randomUUID() + ".csv";
+          writer = new BufferedWriter(Channels.newWriter(
+              FileSystems.create(FileSystems.matchNewResource(name, false), "text/csv"), StandardCharsets.UTF_8),
+              64 * 1024);
+        }
+        writer.write(line);
+        writer.write('\n');
+      } catch (IOException | RuntimeException e) {
+        throw failure(e);
+      }
+    }
+
+    @FinishBundle
+    public void finish(FinishBundleContext context) throws IOException {
+      if (writer == null) {
+        return;
+      }
+      try {
+        writer.close();
+      } catch (IOException | RuntimeException e) {
+        throw failure(e);
+      }
+      context.output(name, GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
+      writer = null;
+    }
+
+    private OutputWriteException failure(Exception e) {
+      String where = name != null ? name : partsDir;
+      return e instanceof IOException io ? OutputWriteException.of(where, io) : new OutputWriteException(where, e);
+    }
   }
 
   static final class Names extends Combine.CombineFn<String, List<String>, List<String>> {
@@ -95,6 +153,16 @@ final class ManifestParts extends PTransform<PCollection<String>, PDone> {
 
     @ProcessElement
     public void process(@Element List<String> names) throws IOException {
+      String manifest = Reports.manifestPath(reportsDir.substring(0, reportsDir.length() - "reports/".length()));
+      try {
+        join(names);
+      } catch (IOException | RuntimeException e) {
+        throw e instanceof IOException io ? OutputWriteException.of(manifest, io)
+            : new OutputWriteException(manifest, e);
+      }
+    }
+
+    private void join(List<String> names) throws IOException {
       List<String> sorted = new ArrayList<>(names);
       sorted.sort(null);
       ResourceId target = FileSystems.matchNewResource(Reports.manifestPath(reportsDir.substring(0,
@@ -120,7 +188,7 @@ final class ManifestParts extends PTransform<PCollection<String>, PDone> {
         FileSystems.delete(List.of(FileSystems.matchNewResource(reportsDir + ".manifest-parts/", true)),
             StandardMoveOptions.IGNORE_MISSING_FILES);
       } catch (IOException e) {
-        // Not empty (a part another attempt left) or not deletable: harmless, the manifest is in place.
+        // Not empty (a part a retried bundle left): the next run's OutputFolder.prepare removes the folder.
       }
     }
   }

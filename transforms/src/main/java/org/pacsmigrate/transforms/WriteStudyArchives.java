@@ -1,5 +1,6 @@
 package org.pacsmigrate.transforms;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -10,6 +11,7 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 import org.pacsmigrate.format.archive.ArchiveInstance;
 import org.pacsmigrate.format.archive.StudyArchiveWriter;
+import org.pacsmigrate.format.io.OutputWriteException;
 import org.pacsmigrate.format.p10.DicomFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,8 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Per reconciled study: writes the study ZIP from the source files (frames and bulk data read by offset) with
  * each instance's reconciled metadata, unless the study is held; accounts for every file of the study. When the
- * ZIP cannot be written (a source became unreadable, say), all the study's files are rejected with the reason
- * and the job goes on.
+ * ZIP cannot be written because of its sources (one became unreadable, say), all the study's files are rejected
+ * with the reason and the job goes on. When the output cannot be written (a full disk, a read-only folder, a
+ * failed upload: an {@link OutputWriteException}), the job fails: the sources are not to blame.
  *
  * <p>A dry run ({@link #dryRun()}) writes nothing: kept files get the outcome a real run would give them,
  * {@code archived} with the reason {@value #DRY_RUN_REASON}, or {@code held}.
@@ -89,7 +92,7 @@ public final class WriteStudyArchives extends PTransform<PCollection<ReconciledS
     }
 
     @ProcessElement
-    public void process(@Element ReconciledStudy study, OutputReceiver<StudyResult> out) {
+    public void process(@Element ReconciledStudy study, OutputReceiver<StudyResult> out) throws IOException {
       String studyUid = study.studyUid();
       List<ParsedInstance> kept = study.files().kept();
       List<ManifestRow> rows = new ArrayList<>(study.files().settled());
@@ -120,6 +123,9 @@ public final class WriteStudyArchives extends PTransform<PCollection<ReconciledS
         bytesWritten.inc(written.bytes());
         out.output(settled(new StudyResult(studyUid, true, written.bytes(), rows)));
       } catch (Exception e) {
+        if (OutputWriteException.find(e) instanceof OutputWriteException failure) {
+          throw failure; // the output's failure fails the run; the sources are not to blame
+        }
         // Data, not a bug, in all cases seen: a source gone or truncated since it was listed. The study's files
         // are accounted for as rejected; the log names no UID (the manifest does).
         studiesFailed.inc();

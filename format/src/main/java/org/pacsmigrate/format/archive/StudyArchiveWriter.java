@@ -9,6 +9,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import org.pacsmigrate.format.dicom.BulkData;
+import org.pacsmigrate.format.io.OutputChannel;
+import org.pacsmigrate.format.io.OutputWriteException;
+import org.pacsmigrate.format.io.PartialFiles;
 import org.pacsmigrate.format.p10.BulkDataReader;
 import org.pacsmigrate.format.p10.Frame;
 
@@ -19,15 +22,22 @@ import org.pacsmigrate.format.p10.Frame;
  *
  * <p>Everything that can make a study unarchivable (UIDs, a study mismatch, duplicate SOP Instance UIDs, frames
  * that cannot be located, metadata that cannot be encoded) is found before the first byte is written.
+ *
+ * <p>A failure to write the archive itself (the output channel, creating, forcing or moving the file) is an
+ * {@link OutputWriteException}; any other exception is about the study's sources or data. The caller decides on
+ * that difference alone: the first fails the job, the second rejects the study's files.
  */
 public final class StudyArchiveWriter {
 
   /** What was written: the archive's length and how many instances, frame entries and bulk data entries. */
   public record Result(long bytes, int instances, int frames, int bulkValues) {}
 
-  /** Writes the archive to {@code out}, which must be empty; {@code out} is left open. */
+  /**
+   * Writes the archive to {@code out}, which must be empty; {@code out} is left open. Its failures are
+   * {@link OutputWriteException}s (pass an {@link OutputChannel} to name the file in them).
+   */
   public Result write(String studyUid, List<ArchiveInstance> instances, SeekableByteChannel out) throws IOException {
-    return write(prepare(studyUid, instances), out);
+    return write(prepare(studyUid, instances), OutputChannel.of(out, "the archive of study " + studyUid));
   }
 
   /**
@@ -39,17 +49,24 @@ public final class StudyArchiveWriter {
     Prepared prepared = prepare(studyUid, instances);
     Path folder = target.toAbsolutePath().getParent();
     if (folder != null) {
-      Files.createDirectories(folder);
+      try {
+        Files.createDirectories(folder);
+      } catch (IOException e) {
+        throw OutputWriteException.of(folder.toString(), e);
+      }
     }
     Path partial = target.resolveSibling(target.getFileName() + ".partial");
     try {
       Result result;
-      try (FileChannel out = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-          StandardOpenOption.WRITE)) {
+      try (OutputChannel out = new OutputChannel(PartialFiles.create(partial), partial.toString())) {
         result = write(prepared, out);
-        out.force(true);
+        out.force();
       }
-      Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      try {
+        Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (IOException e) {
+        throw OutputWriteException.of(target.toString(), e);
+      }
       forceFolder(target.toAbsolutePath().getParent());
       return result;
     } catch (IOException | RuntimeException | Error e) {
@@ -59,6 +76,8 @@ public final class StudyArchiveWriter {
         e.addSuppressed(suppressed);
       }
       throw e;
+    } finally {
+      PartialFiles.done(partial);
     }
   }
 
@@ -119,6 +138,8 @@ public final class StudyArchiveWriter {
         body.writeTo(o);
         o.write(tail);
       });
+    } catch (OutputWriteException e) {
+      throw e; // the output's failure, not the source's: it must not be reported as the source's
     } catch (IOException e) {
       throw new IOException(plan.source() + ": cannot write " + name + ": " + e.getMessage(), e);
     }
