@@ -232,7 +232,8 @@ final class BenchCommand {
           r.files() == 0 ? "-" : String.format(Locale.ROOT, "%.0f", r.files() / s),
           r.files() == 0 ? "-" : String.format(Locale.ROOT, "%.1f", r.bytes() / 1e6 / s),
           r.netVsCopy() == null ? "-" : String.format(Locale.ROOT, "%.1f", r.netVsCopy()),
-          mb(r.result().heapAfterGc()), mb(r.result().peakRss()), r.result().outcome()));
+          mb(r.result().heapAfterGc()), r.run().equals("cp -r") ? "-" : mb(r.result().peakRss()),
+          r.result().outcome()));
     }
     b.append("net/cp: (wall - the runner's empty-input run) / wall of cp -r (sync before, cp and sync timed). "
         + "heap MB: the largest heap in use after a GC (-Xlog:gc; '-' when no GC ran); RSS MB: peak resident set "
