@@ -54,6 +54,7 @@ final class BenchCommand {
   private final PrintStream out;
   private final List<Row> rows = new ArrayList<>();
   private final Map<String, Duration> emptyRun = new LinkedHashMap<>();
+  private final String loadAtStart = loadAverage();
 
   private BenchCommand(Path work, Path jar, String heap, List<String> runners, Duration timeout, PrintStream out) {
     this.work = work;
@@ -219,9 +220,9 @@ final class BenchCommand {
 
   private String table() {
     StringBuilder b = new StringBuilder();
-    b.append(String.format(Locale.ROOT, "%n%s, jar %s, %d cores, -Xmx%s%n",
-        Instant.now().truncatedTo(ChronoUnit.SECONDS), jar.getFileName(), Runtime.getRuntime().availableProcessors(),
-        heap));
+    b.append(String.format(Locale.ROOT, "%n%s, jar %s, %d cores, -Xmx%s, load average at the start %s, at the "
+        + "end %s%n", Instant.now().truncatedTo(ChronoUnit.SECONDS), jar, Runtime.getRuntime().availableProcessors(),
+        heap, loadAtStart, loadAverage()));
     String format = "%-14s %-16s %8s %9s %8s %9s %8s %8s %8s %8s  %s%n";
     b.append(String.format(Locale.ROOT, format, "input", "run", "files", "MB", "wall s", "files/s", "MB/s",
         "net/cp", "heap MB", "RSS MB", "result"));
@@ -239,6 +240,15 @@ final class BenchCommand {
         + "heap MB: the largest heap in use after a GC (-Xlog:gc; '-' when no GC ran); RSS MB: peak resident set "
         + "(VmHWM) of the child process.\n");
     return b.toString();
+  }
+
+  /** The 1-minute load average: a shared machine's figures are only comparable with it. */
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
   }
 
   private static String mb(long bytes) {
