@@ -43,6 +43,9 @@ public final class Main {
       if (args.length > 0 && args[0].equals("export")) {
         return ExportCommand.run(args, out);
       }
+      if (args.length > 0 && args[0].equals("bench")) {
+        return BenchCommand.run(args, out);
+      }
       if (java.util.Arrays.asList(args).contains("--help")) {
         help(out);
         return 0;
@@ -53,6 +56,7 @@ public final class Main {
       err.println("usage: java -jar dicomweb-migrate.jar [--input=DIR_OR_GS] [--output=DIR] [--help]");
       err.println("       java -jar dicomweb-migrate.jar " + VerifyCommand.USAGE.lines().findFirst().orElseThrow());
       err.println("       java -jar dicomweb-migrate.jar " + ExportCommand.USAGE.lines().findFirst().orElseThrow());
+      err.println("       java -jar dicomweb-migrate.jar " + BenchCommand.USAGE.lines().findFirst().orElseThrow());
       return 2;
     } catch (IOException e) {
       err.println("error: " + e);
@@ -65,6 +69,7 @@ public final class Main {
     out.println("usage: java -jar dicomweb-migrate.jar [--input=DIR_OR_GS] [--output=DIR] [Beam options]");
     out.println("       java -jar dicomweb-migrate.jar " + VerifyCommand.USAGE);
     out.println("       java -jar dicomweb-migrate.jar " + ExportCommand.USAGE);
+    out.println("       java -jar dicomweb-migrate.jar " + BenchCommand.USAGE);
     out.println();
     PipelineOptionsFactory.printHelp(out, MigrationOptions.class);
     out.println("The Cloud Storage client for gs:// locations: --help=CloudStorageOptions.");

@@ -27,7 +27,7 @@ import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.pacsmigrate.format.archive.ArchiveVerifier;
 import org.pacsmigrate.format.archive.StudyArchive;
-import org.pacsmigrate.transforms.Csv;
+import org.pacsmigrate.format.p10.P10Reader;
 import org.pacsmigrate.transforms.HeaderCheck;
 import org.pacsmigrate.transforms.ListFiles;
 import org.pacsmigrate.transforms.ManifestRow;
@@ -76,33 +76,31 @@ final class VerifyCommand {
    * @param input the job's input, a folder or gs://
    */
   static int verify(String output, String input, PrintStream out) throws IOException {
+    return verify(output, input, out, Runtime.getRuntime().availableProcessors());
+  }
+
+  /** @param threads how many sources and studies are checked at once; the output is the same for any number */
+  static int verify(String output, String input, PrintStream out, int threads) throws IOException {
     int failures = 0;
 
     List<ManifestRow> manifest = readManifest(Reports.manifestPath(output));
     failures += checkAccounting(manifest, input, out);
 
+    // Sources and studies are checked on all cores; lines come out in the order a single thread gives them.
     Map<String, List<String>> sourcesByStudy = new TreeMap<>();
-    // These files were accepted by the job within its inflation limit; verification reads them whole.
-    HeaderCheck check = new HeaderCheck(org.pacsmigrate.format.p10.P10Reader.NO_INFLATION_LIMIT);
-    for (ManifestRow row : manifest) {
-      if (row.outcome() != Outcome.ARCHIVED) {
-        continue;
-      }
-      HeaderCheck.Verdict v;
-      try (SeekableByteChannel channel = SourceChannels.open(row.path())) {
-        v = check.check(row.path(), row.size(), channel);
-      } catch (IOException e) {
-        out.println("SOURCE FAILED " + row.path() + ": archived, but now unreadable: " + e.getMessage());
-        failures++;
-        continue;
-      }
-      if (v.parsed() == null) {
-        out.println("SOURCE FAILED " + row.path() + ": archived, but now " + v.rejected().reason());
-        failures++;
-        continue;
-      }
-      sourcesByStudy.computeIfAbsent(v.parsed().studyUid(), k -> new ArrayList<>()).add(row.path());
+    int[] sourceFailures = {0};
+    List<ManifestRow> archived = manifest.stream().filter(r -> r.outcome() == Outcome.ARCHIVED).toList();
+    try (OrderedParallel parallel = new OrderedParallel(threads, "verify-source")) {
+      parallel.forEach(archived, row -> () -> checkSource(row), checked -> {
+        if (checked.failure() != null) {
+          out.println(checked.failure());
+          sourceFailures[0]++;
+        } else {
+          sourcesByStudy.computeIfAbsent(checked.study(), k -> new ArrayList<>()).add(checked.path());
+        }
+      });
     }
+    failures += sourceFailures[0];
 
     String archiveDir = (output.endsWith("/") ? output : output + "/") + "archive/";
     // Hidden names are temporary files a crashed writer may have left: never a study's ZIP.
@@ -113,45 +111,31 @@ final class VerifyCommand {
         .map(m -> m.substring(0, m.length() - "/metadata".length()))
         .map(d -> d.substring(d.lastIndexOf('/') + 1)).sorted().toList();
     Set<String> seen = new HashSet<>();
-    int ok = 0;
+    int[] counts = {0, failures}; // studies OK, failures
     int studies = zips.size() + treeStudies.size();
+    List<Integer> order = java.util.stream.IntStream.range(0, studies).boxed().toList();
     Path work = Files.createTempDirectory("dicomweb-migrate-verify-");
-    try {
-      ArchiveVerifier verifier = new ArchiveVerifier(work.resolve("export"));
-      for (int i = 0; i < studies; i++) {
-        Path staged = Files.createDirectories(work.resolve("study"));
-        String where = i < zips.size() ? zips.get(i) : archiveDir + "studies/" + treeStudies.get(i - zips.size());
-        try (StudyArchive archive = i < zips.size() ? StudyArchive.open(local(zips.get(i), staged.resolve("a.zip")))
-            : openTree(archiveDir, treeStudies.get(i - zips.size()), staged)) {
-          String study = archive.studyUid();
-          if (!seen.add(study)) {
-            out.println("STUDY FAILED " + study + ": archived twice (as a ZIP and in the tree)");
-            failures++;
-            continue;
-          }
-          List<Path> sources = new ArrayList<>();
-          for (String source : sourcesByStudy.getOrDefault(study, List.of())) {
-            sources.add(local(source, staged.resolve("sources").resolve(sources.size() + ".dcm")));
-          }
-          ArchiveVerifier.StudyVerdict verdict = verifier.verify(archive, sources);
-          out.println(verdict.summary());
-          verdict.details().forEach(out::println);
-          if (verdict.ok()) {
-            ok++;
-          } else {
-            failures++;
-          }
-        } catch (IOException | RuntimeException e) {
-          // A damaged or unreadable study is this study's failure; the others are still checked.
-          out.println("STUDY FAILED " + where + ": cannot be read: " + e);
-          failures++;
-        } finally {
-          deleteTree(staged);
-        }
-      }
+    try (OrderedParallel parallel = new OrderedParallel(threads, "verify-study")) {
+      parallel.forEach(order, i -> () -> checkStudy(i, zips, treeStudies, archiveDir, sourcesByStudy, work),
+          checked -> {
+            // Decided in study order, as one thread would: the first of two copies of a study is the one checked.
+            if (checked.study() != null && !seen.add(checked.study())) {
+              out.println("STUDY FAILED " + checked.study() + ": archived twice (as a ZIP and in the tree)");
+              counts[1]++;
+              return;
+            }
+            out.println(checked.line());
+            if (checked.ok()) {
+              counts[0]++;
+            } else {
+              counts[1]++;
+            }
+          });
     } finally {
       deleteTree(work);
     }
+    int ok = counts[0];
+    failures = counts[1];
     for (String study : sourcesByStudy.keySet()) {
       if (!seen.contains(study)) {
         out.println("STUDY FAILED " + study + ": " + sourcesByStudy.get(study).size()
@@ -161,6 +145,55 @@ final class VerifyCommand {
     }
     out.println("verify: " + ok + " of " + studies + " studies OK, " + failures + " failure(s)");
     return failures == 0 ? 0 : 1;
+  }
+
+  /** A source the manifest calls archived, read again: its study, or why it cannot be checked. */
+  private record CheckedSource(String path, String study, String failure) {}
+
+  private static CheckedSource checkSource(ManifestRow row) {
+    HeaderCheck.Verdict v;
+    try (SeekableByteChannel channel = SourceChannels.open(row.path())) {
+      // These files were accepted by the job within its inflation limit; verification reads them whole.
+      v = new HeaderCheck(P10Reader.NO_INFLATION_LIMIT).check(row.path(), row.size(), channel);
+    } catch (IOException e) {
+      return new CheckedSource(row.path(), null, "SOURCE FAILED " + row.path() + ": archived, but now unreadable: "
+          + e.getMessage());
+    }
+    if (v.parsed() == null) {
+      return new CheckedSource(row.path(), null, "SOURCE FAILED " + row.path() + ": archived, but now "
+          + v.rejected().reason());
+    }
+    return new CheckedSource(row.path(), v.parsed().studyUid(), null);
+  }
+
+  /** One study's line; {@code study} is null when its archive cannot be opened. */
+  private record CheckedStudy(String study, String line, boolean ok) {}
+
+  /** The i-th study (ZIPs first, then the tree's studies) against its sources, in a staging folder of its own. */
+  private static CheckedStudy checkStudy(int i, List<String> zips, List<String> treeStudies, String archiveDir,
+      Map<String, List<String>> sourcesByStudy, Path work) throws IOException {
+    Path staged = Files.createDirectories(work.resolve("study-" + i));
+    String where = i < zips.size() ? zips.get(i) : archiveDir + "studies/" + treeStudies.get(i - zips.size());
+    String study = null;
+    try (StudyArchive archive = i < zips.size() ? StudyArchive.open(local(zips.get(i), staged.resolve("a.zip")))
+        : openTree(archiveDir, treeStudies.get(i - zips.size()), staged)) {
+      study = archive.studyUid();
+      List<Path> sources = new ArrayList<>();
+      for (String source : sourcesByStudy.getOrDefault(study, List.of())) {
+        sources.add(local(source, staged.resolve("sources").resolve(sources.size() + ".dcm")));
+      }
+      ArchiveVerifier.StudyVerdict verdict = new ArchiveVerifier(staged.resolve("export")).verify(archive, sources);
+      // The summary, then one indented line per difference.
+      List<String> lines = new ArrayList<>();
+      lines.add(verdict.summary());
+      lines.addAll(verdict.details());
+      return new CheckedStudy(study, String.join(System.lineSeparator(), lines), verdict.ok());
+    } catch (IOException | RuntimeException e) {
+      // A damaged or unreadable study is this study's failure; the others are still checked.
+      return new CheckedStudy(study, "STUDY FAILED " + where + ": cannot be read: " + e.getMessage(), false);
+    } finally {
+      deleteTree(staged);
+    }
   }
 
   private static boolean isUrl(String location) {
@@ -226,20 +259,23 @@ final class VerifyCommand {
   }
 
   static List<ManifestRow> readManifest(String manifest) throws IOException {
-    String text;
-    try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(manifest, false)))) {
-      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    List<String> records = Csv.records(text);
-    if (records.isEmpty() || !records.get(0).equals(ManifestRow.CSV_HEADER)) {
-      throw new IOException(manifest + " does not start with the header " + ManifestRow.CSV_HEADER);
-    }
+    // Row by row: the manifest of a large run is read once and never held as one string.
     List<ManifestRow> rows = new ArrayList<>();
-    for (String r : records.subList(1, records.size())) {
-      rows.add(ManifestRow.fromCsv(r));
+    try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(manifest, false)));
+        java.io.Reader reader = new java.io.BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.UTF_8),
+            1 << 16)) {
+      CsvRecordReader records = new CsvRecordReader(reader);
+      String header = records.next();
+      if (header == null || !header.equals(ManifestRow.CSV_HEADER)) {
+        throw new IOException(manifest + " does not start with the header " + ManifestRow.CSV_HEADER);
+      }
+      for (String r = records.next(); r != null; r = records.next()) {
+        rows.add(ManifestRow.fromCsv(r));
+      }
     }
     return rows;
   }
+
 
   /** Every file under the input is in the manifest exactly once, and the manifest names nothing else. */
   private static int checkAccounting(List<ManifestRow> manifest, String input, PrintStream out)

@@ -203,12 +203,43 @@ public final class DataSetComparator {
 
   private static SpecificCharacterSet charset(DataSet ds, SpecificCharacterSet inherited) {
     String[] terms = ds.asciiStrings(Tag.SpecificCharacterSet);
-    return terms == null ? inherited : SpecificCharacterSet.valueOf(terms);
+    if (terms == null) {
+      return inherited;
+    }
+    // verify compares every instance of an archive: building the same character set for each costs more than
+    // the comparison. A few distinct values occur in practice; the cache stops growing past that.
+    List<String> key = Arrays.asList(terms);
+    SpecificCharacterSet cs = CHARSETS.get(key);
+    if (cs == null) {
+      cs = SpecificCharacterSet.valueOf(terms);
+      if (CHARSETS.size() < 256) {
+        CHARSETS.putIfAbsent(key, cs);
+      }
+    }
+    return cs;
   }
 
+  private static final java.util.concurrent.ConcurrentMap<List<String>, SpecificCharacterSet> CHARSETS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Cloned, never used: looking the algorithm up for each small value costs more than hashing it. */
+  private static final MessageDigest SHA256 = newSha256();
+
   static byte[] sha256(byte[] b) {
+    return newSha256().digest(b);
+  }
+
+  /** A fresh SHA-256 digest: a clone of one looked up once. */
+  static MessageDigest newSha256() {
+    if (SHA256 != null) {
+      try {
+        return (MessageDigest) SHA256.clone();
+      } catch (CloneNotSupportedException e) {
+        // Looked up below instead.
+      }
+    }
     try {
-      return MessageDigest.getInstance("SHA-256").digest(b);
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

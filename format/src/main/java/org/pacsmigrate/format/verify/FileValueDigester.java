@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import org.pacsmigrate.format.dicom.BulkData;
 import org.pacsmigrate.format.dicom.DicomElement;
@@ -90,11 +89,7 @@ public final class FileValueDigester implements DataSetComparator.ValueDigester 
   }
 
   static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return DataSetComparator.newSha256();
   }
 
   /** Digests at most {@code limit} bytes and drops the rest (a padding byte the other side lacks). */
