@@ -84,6 +84,10 @@ public final class Main {
     }
     String output = Locations.absolute(options.getOutput());
     options.setOutput(output);
+    InputChecks.notEmpty(options.getInput());
+    if (options.getInput() != null) {
+      InputChecks.job(Locations.absolute(options.getInput()), output);
+    }
     if (options.getInput() == null) {
       if (output.startsWith("gs://")) {
         throw new UsageException("--input is required with a gs:// output (the sample PACS is generated locally)");
