@@ -89,6 +89,10 @@ public final class Main {
     }
     String output = Locations.absolute(options.getOutput());
     options.setOutput(output);
+    InputChecks.notEmpty(options.getInput());
+    if (options.getInput() != null) {
+      InputChecks.job(Locations.absolute(options.getInput()), output);
+    }
     String unwritable = OutputFailures.prepare(output, options);
     if (unwritable != null) {
       out.println(unwritable);

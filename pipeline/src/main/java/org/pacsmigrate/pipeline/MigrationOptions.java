@@ -69,4 +69,14 @@ public interface MigrationOptions extends PipelineOptions {
   int getMaxInflationRatio();
 
   void setMaxInflationRatio(int value);
+
+  @Description("Follow symbolic links below --input (default: not followed; each link is a 'rejected' manifest "
+      + "row saying what it points at). Followed, a link to a file reads that file under the link's path, a link to "
+      + "a folder lists the folder; every file is read once, by its identity: a second path to a file already "
+      + "listed is a 'duplicate' row naming the first, a link back into a folder that holds it (a loop) is a "
+      + "'rejected' row, a dangling link too. Links that point out of the input are read only with this option.")
+  @Default.Boolean(false)
+  boolean getFollowLinks();
+
+  void setFollowLinks(boolean value);
 }

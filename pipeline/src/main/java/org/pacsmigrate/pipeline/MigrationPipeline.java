@@ -57,8 +57,9 @@ public final class MigrationPipeline {
     WriteStudyArchives write = reconciliation.dryRun() ? WriteStudyArchives.dryRun() : WriteStudyArchives.to(store);
     ConflictReports conflictReports = ConflictReports.to(output);
 
-    PCollectionTuple headers = pipeline
-        .apply("ListFiles", ListFiles.under(input))
+    PCollectionTuple listing = pipeline.apply("ListFiles",
+        ListFiles.under(input).followingLinks(pipeline.getOptions().as(MigrationOptions.class).getFollowLinks()));
+    PCollectionTuple headers = listing.get(ListFiles.FILES)
         .apply("ParseHeaders", ParseHeaders.create(reconciliation.rules()).withMaxInflationRatio(
             pipeline.getOptions().as(MigrationOptions.class).getMaxInflationRatio()));
     PCollectionTuple reconciled = headers.get(ParseHeaders.PARSED)
@@ -70,6 +71,7 @@ public final class MigrationPipeline {
     reconciled.get(ReconcileStudies.CONFLICTS).apply("ConflictReports", conflictReports);
     PCollectionTuple.of(Reports.REJECTED, headers.get(ParseHeaders.REJECTED))
         .and(Reports.STUDIES, studies)
+        .and(Reports.LISTED, listing.get(ListFiles.ACCOUNTED))
         .apply("Reports", reconciliation.dryRun() ? reports.forDryRun() : reports);
   }
 }

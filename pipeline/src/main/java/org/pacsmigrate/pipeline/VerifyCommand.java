@@ -29,11 +29,11 @@ import org.pacsmigrate.format.archive.ArchiveVerifier;
 import org.pacsmigrate.format.archive.StudyArchive;
 import org.pacsmigrate.format.p10.P10Reader;
 import org.pacsmigrate.transforms.HeaderCheck;
-import org.pacsmigrate.transforms.ListFiles;
 import org.pacsmigrate.transforms.ManifestRow;
 import org.pacsmigrate.transforms.Outcome;
 import org.pacsmigrate.transforms.Reports;
 import org.pacsmigrate.transforms.SourceChannels;
+import org.pacsmigrate.transforms.SourcePaths;
 
 /**
  * {@code verify --archive=OUTPUT --input=SOURCE}: checks a finished migration against its sources, study by
@@ -67,7 +67,9 @@ final class VerifyCommand {
       }
     }
     FileSystems.setDefaultPipelineOptions(options);
-    return verify(Locations.absolute(a.required("archive")), Locations.absolute(a.required("input")), out);
+    String input = Locations.absolute(a.required("input"));
+    InputChecks.readableFolder(input);
+    return verify(Locations.absolute(a.required("archive")), input, out);
   }
 
   /**
@@ -84,7 +86,7 @@ final class VerifyCommand {
     int failures = 0;
 
     List<ManifestRow> manifest = readManifest(Reports.manifestPath(output));
-    failures += checkAccounting(manifest, input, out);
+    failures += SourceCount.check(manifest, input, out);
 
     // Sources and studies are checked on all cores; lines come out in the order a single thread gives them.
     Map<String, List<String>> sourcesByStudy = new TreeMap<>();
@@ -231,10 +233,12 @@ final class VerifyCommand {
   /** A local file for {@code location}: itself, or a copy at {@code copy} of what is in a bucket. */
   private static Path local(String location, Path copy) throws IOException {
     if (!isUrl(location)) {
-      return Path.of(location);
+      return SourceChannels.localPath(location);
     }
     Files.createDirectories(copy.getParent());
-    try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(location, false)))) {
+    // Sources are named in the manifest's escaped form; archive entries' names hold no escape.
+    try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(
+        SourcePaths.unescapeToString(location), false)))) {
       Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
     }
     return copy;
@@ -274,35 +278,6 @@ final class VerifyCommand {
       }
     }
     return rows;
-  }
-
-
-  /** Every file under the input is in the manifest exactly once, and the manifest names nothing else. */
-  private static int checkAccounting(List<ManifestRow> manifest, String input, PrintStream out)
-      throws IOException {
-    Map<String, Integer> counts = new HashMap<>();
-    for (ManifestRow row : manifest) {
-      counts.merge(row.path(), 1, Integer::sum);
-    }
-    MatchResult match = FileSystems.match(ListFiles.pattern(input), EmptyMatchTreatment.ALLOW);
-    Set<String> listed = new HashSet<>();
-    for (MatchResult.Metadata m : match.metadata()) {
-      listed.add(m.resourceId().toString());
-    }
-    long missing = listed.stream().filter(p -> !counts.containsKey(p)).count();
-    long twice = counts.values().stream().filter(c -> c > 1).count();
-    long unknown = counts.keySet().stream().filter(p -> !listed.contains(p)).count();
-    String line = "manifest: " + manifest.size() + " rows for " + listed.size() + " files under the input";
-    if (missing + twice + unknown == 0) {
-      out.println(line + ", every file once");
-      return 0;
-    }
-    out.println("MANIFEST FAILED " + line + ": " + missing + " missing, " + twice + " listed more than once, "
-        + unknown + " not under the input");
-    Stream.concat(listed.stream().filter(p -> !counts.containsKey(p)).map(p -> "  missing: " + p),
-        counts.keySet().stream().filter(p -> !listed.contains(p)).map(p -> "  not under the input: " + p))
-        .sorted().limit(20).forEach(out::println);
-    return 1;
   }
 
   private static void deleteTree(Path dir) throws IOException {

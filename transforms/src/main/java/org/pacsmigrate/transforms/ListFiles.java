@@ -1,10 +1,10 @@
 package org.pacsmigrate.transforms;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
-import org.apache.beam.sdk.io.fs.MetadataCoderV2;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -13,27 +13,40 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
 
 /**
- * Every file below the input location, at any depth: a local folder or {@code gs://bucket/prefix}, matched by
- * Beam's file systems with one {@code **} pattern, so the code does not branch on the scheme. An empty input is
- * not an error (the reports then say 0 files). The listing is then spread over workers for parsing.
+ * Every entry below the input location, at any depth: the regular files to parse under {@link #FILES}, and a
+ * manifest row under {@link #ACCOUNTED} for every entry that is not read (links not followed, FIFOs, sockets,
+ * devices, folders that cannot be listed, second paths to a file already listed): nothing below the input is
+ * left out of the manifest. An empty input is not an error (the reports then say 0 files).
  *
- * <p>This is FileIO.match() with a bounded spread: FileIO's own match reshuffles on one random key per file,
- * and the Direct runner pays a bundle per key (about 2 ms each: half a minute per 16,000 files on a laptop).
- * {@value #SPREAD_BUCKETS} keys still spread the parsing over any cluster this job will run on.
+ * <p>A local folder is walked by {@link FolderWalk}, on its names' raw bytes (a line break, bytes that are not
+ * UTF-8, any locale); paths cross the pipeline in the escaped form of {@link SourcePaths}. A bucket prefix is
+ * listed through Beam's file systems with one {@code **} pattern (the bucket's listing by prefix keeps every
+ * name; object names are UTF-8).
  *
- * <p>Limit: one pattern is expanded by one worker, which holds the listing (a few hundred bytes per file) in
- * memory. Beam's file systems offer no streaming listing, so going beyond that means several runs over folders
- * or prefixes that no study crosses (see the runbook).
+ * <p>The files are then spread over workers for parsing on a bounded number of keys: FileIO's own match
+ * reshuffles on one random key per file, and the Direct runner pays a bundle per key (about 2 ms each: half a
+ * minute per 16,000 files on a laptop). {@value #SPREAD_BUCKETS} keys still spread the parsing over any cluster
+ * this job will run on.
+ *
+ * <p>Limit: one worker walks the input and holds the listing (a few hundred bytes per file) in memory; going
+ * beyond that means several runs over folders or prefixes that no study crosses (see the runbook).
  */
-public final class ListFiles extends PTransform<PBegin, PCollection<MatchResult.Metadata>> {
+public final class ListFiles extends PTransform<PBegin, PCollectionTuple> {
   static final int SPREAD_BUCKETS = 1024;
+  public static final TupleTag<ListedFile> FILES = new TupleTag<>() {};
+  public static final TupleTag<ManifestRow> ACCOUNTED = new TupleTag<>() {};
 
   private final String input;
+  private final boolean followLinks;
 
-  private ListFiles(String input) {
+  private ListFiles(String input, boolean followLinks) {
     this.input = input;
+    this.followLinks = followLinks;
   }
 
   /** @param input a folder or bucket prefix; its files are listed recursively */
@@ -41,12 +54,17 @@ public final class ListFiles extends PTransform<PBegin, PCollection<MatchResult.
     if (input == null || input.isBlank()) {
       throw new IllegalArgumentException("an input folder or gs:// prefix is required");
     }
-    // The input becomes the stem of a glob; names below it may hold anything, the stem may not.
+    // A bucket's input becomes the stem of a glob; names below it may hold anything, the stem may not.
     if (input.matches(".*[*?\\[\\]{}].*")) {
       throw new IllegalArgumentException("the input location may not contain * ? [ ] { } (it is matched as a "
           + "pattern): " + input);
     }
-    return new ListFiles(input);
+    return new ListFiles(input, false);
+  }
+
+  /** Follows symbolic links in a local folder (see {@link FolderWalk}); by default each link is a row. */
+  public ListFiles followingLinks(boolean follow) {
+    return new ListFiles(input, follow);
   }
 
   /** The pattern that matches every file below the input. */
@@ -55,28 +73,54 @@ public final class ListFiles extends PTransform<PBegin, PCollection<MatchResult.
   }
 
   @Override
-  public PCollection<MatchResult.Metadata> expand(PBegin begin) {
-    return begin
-        .apply("Pattern", Create.of(pattern(input)))
-        .apply("Match", ParDo.of(new MatchFn()))
-        .setCoder(MetadataCoderV2.of())
-        .apply("Spread", Reshuffle.<MatchResult.Metadata>viaRandomKey().withNumBuckets(SPREAD_BUCKETS));
+  public PCollectionTuple expand(PBegin begin) {
+    PCollectionTuple listed = begin
+        .apply("Input", Create.of(input))
+        .apply("List", ParDo.of(new ListFn(followLinks)).withOutputTags(FILES, TupleTagList.of(ACCOUNTED)));
+    listed.get(FILES).setCoder(ListedFile.Coder.of());
+    listed.get(ACCOUNTED).setCoder(ManifestRow.Coder.of());
+    PCollection<ListedFile> spread = listed.get(FILES)
+        .apply("Spread", Reshuffle.<ListedFile>viaRandomKey().withNumBuckets(SPREAD_BUCKETS));
+    return PCollectionTuple.of(FILES, spread).and(ACCOUNTED, listed.get(ACCOUNTED));
   }
 
-  private static final class MatchFn extends DoFn<String, MatchResult.Metadata> {
+  private static final class ListFn extends DoFn<String, ListedFile> {
     private final Counter listed = MigrationMetrics.counter(MigrationMetrics.FILES_LISTED);
     private final Counter listingComplete = MigrationMetrics.counter(MigrationMetrics.LISTING_COMPLETE);
+    private final boolean followLinks;
+
+    ListFn(boolean followLinks) {
+      this.followLinks = followLinks;
+    }
 
     @ProcessElement
-    public void process(@Element String pattern, OutputReceiver<MatchResult.Metadata> out) throws IOException {
-      // A listing that fails (no permission, bucket missing) is not data: the job stops and says why.
-      MatchResult match = FileSystems.match(pattern, EmptyMatchTreatment.ALLOW);
+    public void process(@Element String input, MultiOutputReceiver out) throws IOException {
+      // A listing that fails (no permission on the input, bucket missing) is not data: the job stops, saying why.
+      if (SourcePaths.isLocal(input)) {
+        FolderWalk.walk(Path.of(input), followLinks, new FolderWalk.Sink() {
+          @Override
+          public void file(ListedFile file) {
+            listed.inc();
+            out.get(FILES).output(file);
+          }
+
+          @Override
+          public void row(ManifestRow row) {
+            listed.inc();
+            out.get(ACCOUNTED).output(row);
+          }
+        });
+        listingComplete.inc();
+        return;
+      }
+      MatchResult match = FileSystems.match(pattern(input), EmptyMatchTreatment.ALLOW);
       for (MatchResult.Metadata file : match.metadata()) {
         if (!file.resourceId().isDirectory()) {
-          out.output(file);
+          listed.inc();
+          out.get(FILES).output(new ListedFile(SourcePaths.escape(file.resourceId().toString()), file.sizeBytes(),
+              file.lastModifiedMillis()));
         }
       }
-      listed.inc(match.metadata().size());
       listingComplete.inc();
     }
   }

@@ -168,19 +168,30 @@ final class ManifestParts extends PTransform<PCollection<String>, PDone> {
       ResourceId target = FileSystems.matchNewResource(Reports.manifestPath(reportsDir.substring(0,
           reportsDir.length() - "reports/".length())), false);
       ResourceId partial = FileSystems.matchNewResource(reportsDir + ".manifest-parts/manifest.csv.partial", false);
-      try (OutputStream out = Channels.newOutputStream(FileSystems.create(partial, "text/csv"))) {
-        out.write((header + "\n").getBytes(StandardCharsets.UTF_8));
-        for (String name : sorted) {
-          try (InputStream in = Channels.newInputStream(FileSystems.open(
-              FileSystems.matchNewResource(name, false)))) {
-            in.transferTo(out);
-          }
-        }
-      }
-      FileSystems.rename(List.of(partial), List.of(target), StandardMoveOptions.IGNORE_MISSING_FILES);
       List<ResourceId> parts = new ArrayList<>();
       for (String name : sorted) {
         parts.add(FileSystems.matchNewResource(name, false));
+      }
+      try {
+        try (OutputStream out = Channels.newOutputStream(FileSystems.create(partial, "text/csv"))) {
+          out.write((header + "\n").getBytes(StandardCharsets.UTF_8));
+          for (ResourceId part : parts) {
+            try (InputStream in = Channels.newInputStream(FileSystems.open(part))) {
+              in.transferTo(out);
+            }
+          }
+        }
+        FileSystems.rename(List.of(partial), List.of(target), StandardMoveOptions.IGNORE_MISSING_FILES);
+      } catch (IOException | RuntimeException e) {
+        // No partial manifest and no parts outlive a failed join; the run fails with the first error.
+        List<ResourceId> leftovers = new ArrayList<>(parts);
+        leftovers.add(partial);
+        try {
+          FileSystems.delete(leftovers, StandardMoveOptions.IGNORE_MISSING_FILES);
+        } catch (IOException | RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw e;
       }
       FileSystems.delete(parts, StandardMoveOptions.IGNORE_MISSING_FILES);
       try {

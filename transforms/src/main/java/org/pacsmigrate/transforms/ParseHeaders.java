@@ -5,11 +5,6 @@ import java.nio.channels.SeekableByteChannel;
 import java.util.Set;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.io.Compression;
-import org.apache.beam.sdk.io.FileIO;
-import org.apache.beam.sdk.io.ReadableFileCoder;
-import org.apache.beam.sdk.io.fs.MetadataCoderV2;
-import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -28,7 +23,7 @@ import org.pacsmigrate.transforms.reconcile.ReconciliationRules;
  * dead-letter output): bad data never fails the job.
  */
 public final class ParseHeaders
-    extends PTransform<PCollection<MatchResult.Metadata>, PCollectionTuple> {
+    extends PTransform<PCollection<ListedFile>, PCollectionTuple> {
   public static final TupleTag<KV<String, ParsedInstance>> PARSED = new TupleTag<>() {};
   public static final TupleTag<RejectedFile> REJECTED = new TupleTag<>() {};
 
@@ -59,19 +54,18 @@ public final class ParseHeaders
   }
 
   @Override
-  public PCollectionTuple expand(PCollection<MatchResult.Metadata> files) {
+  public PCollectionTuple expand(PCollection<ListedFile> files) {
+    // Compressed-looking names (.gz, .zip) are read as they are: a DICOM file is never transport-compressed.
+    // Each file is opened by its listed location, byte for byte (SourceChannels), never by a decoded name.
     PCollectionTuple out = files
-        // Compressed-looking names (.gz, .zip) are read as they are: a DICOM file is never transport-compressed.
-        .apply("Open", FileIO.readMatches().withCompression(Compression.UNCOMPRESSED))
-        // The default coder drops the modification time, which the record carries.
-        .setCoder(ReadableFileCoder.of(MetadataCoderV2.of()))
-        .apply("ReadHeader", ParDo.of(new ParseFn(recorded, maxInflationRatio)).withOutputTags(PARSED, TupleTagList.of(REJECTED)));
+        .apply("ReadHeader", ParDo.of(new ParseFn(recorded, maxInflationRatio))
+            .withOutputTags(PARSED, TupleTagList.of(REJECTED)));
     out.get(PARSED).setCoder(KvCoder.of(StringUtf8Coder.of(), ParsedInstanceCoder.of()));
     out.get(REJECTED).setCoder(RejectedFile.Coder.of());
     return out;
   }
 
-  static final class ParseFn extends DoFn<FileIO.ReadableFile, KV<String, ParsedInstance>> {
+  static final class ParseFn extends DoFn<ListedFile, KV<String, ParsedInstance>> {
     private final Counter parsed = MigrationMetrics.counter(MigrationMetrics.FILES_PARSED);
     private final Counter rejected = MigrationMetrics.counter(MigrationMetrics.FILES_REJECTED);
     private final Counter filesDone = MigrationMetrics.counter(MigrationMetrics.FILES_DONE);
@@ -91,17 +85,15 @@ public final class ParseHeaders
     }
 
     @ProcessElement
-    public void process(@Element FileIO.ReadableFile file, MultiOutputReceiver out) {
-      MatchResult.Metadata metadata = file.getMetadata();
-      String path = metadata.resourceId().toString();
-      long size = metadata.sizeBytes();
+    public void process(@Element ListedFile file, MultiOutputReceiver out) {
+      String path = file.path();
+      long size = file.size();
       HeaderCheck.Verdict verdict;
-      try (SeekableByteChannel channel = metadata.isReadSeekEfficient()
-          ? file.openSeekable() : SourceChannels.seekable(file.open())) {
-        verdict = check.check(path, size, metadata.lastModifiedMillis(), channel);
+      try (SeekableByteChannel channel = SourceChannels.open(path)) {
+        verdict = check.check(path, size, file.modified(), channel);
       } catch (IOException e) {
         verdict = new HeaderCheck.Verdict(null, new RejectedFile(path, size, "",
-            "could not be opened: " + e.getClass().getSimpleName() + ": " + e.getMessage()));
+            "could not be opened: " + FolderWalk.describe(e)));
       }
       if (verdict.parsed() != null) {
         parsed.inc();

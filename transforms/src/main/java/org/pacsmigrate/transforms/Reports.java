@@ -27,6 +27,8 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 public final class Reports extends PTransform<PCollectionTuple, PDone> {
   public static final TupleTag<RejectedFile> REJECTED = new TupleTag<>() {};
   public static final TupleTag<StudyResult> STUDIES = new TupleTag<>() {};
+  /** Optional: rows the listing decided (entries not read: links, FIFOs, unreadable folders, ...). */
+  public static final TupleTag<ManifestRow> LISTED = new TupleTag<>() {};
 
   private final String output;
   private final long startMillis;
@@ -76,7 +78,11 @@ public final class Reports extends PTransform<PCollectionTuple, PDone> {
     PCollection<ManifestRow> studyRows = studies
         .apply("StudyRows", FlatMapElements.into(TypeDescriptor.of(ManifestRow.class)).via(StudyResult::rows))
         .setCoder(ManifestRow.Coder.of());
-    PCollection<ManifestRow> rows = PCollectionList.of(rejectedRows).and(studyRows)
+    PCollectionList<ManifestRow> allRows = PCollectionList.of(rejectedRows).and(studyRows);
+    if (input.has(LISTED)) {
+      allRows = allRows.and(input.get(LISTED));
+    }
+    PCollection<ManifestRow> rows = allRows
         .apply("AllFiles", Flatten.pCollections());
 
     rows.apply("ToCsv", MapElements.into(TypeDescriptors.strings()).via(ManifestRow::toCsv))

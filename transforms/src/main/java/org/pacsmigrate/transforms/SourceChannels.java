@@ -12,15 +12,33 @@ import org.apache.beam.sdk.io.FileSystems;
 import org.pacsmigrate.format.archive.SourceOpener;
 
 /**
- * Opens input files by the path they were listed under, through Beam's file systems, so a local folder and a
- * Cloud Storage bucket take the same code path. The codec seeks (headers first, then frames by offset); a
- * channel that cannot seek is spooled to a local temporary file, deleted when the channel is closed.
+ * Opens input files by the location they were listed under (the escaped form of {@link SourcePaths}): a local
+ * file by its exact bytes, whatever its name and the locale; a bucket's object through Beam's file systems. The
+ * codec seeks (headers first, then frames by offset); a channel that cannot seek is spooled to a local temporary
+ * file, deleted when the channel is closed.
  */
 public final class SourceChannels {
   private SourceChannels() {}
 
   public static SeekableByteChannel open(String path) throws IOException {
-    return seekable(FileSystems.open(FileSystems.matchNewResource(path, false)));
+    if (!SourcePaths.isLocal(path)) {
+      return seekable(FileSystems.open(FileSystems.matchNewResource(SourcePaths.unescapeToString(path), false)));
+    }
+    Path file = localPath(path);
+    // The listing read only regular files; one swapped for a FIFO since would block the open forever.
+    if (!Files.isRegularFile(file)) {
+      throw new IOException(path + " is no longer a regular file");
+    }
+    return FileChannel.open(file, StandardOpenOption.READ);
+  }
+
+  /** The local file an escaped location names (its exact bytes). */
+  public static Path localPath(String location) throws IOException {
+    try {
+      return SourcePaths.toPath(location);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("not a local path: " + location + ": " + e.getMessage(), e);
+    }
   }
 
   /** A {@link SourceOpener} for the archive writer: it opens the file only when the writer gets to it. */

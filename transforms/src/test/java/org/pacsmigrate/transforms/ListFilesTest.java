@@ -1,11 +1,36 @@
 package org.pacsmigrate.transforms;
 
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.StreamSupport;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.values.PCollectionTuple;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * The listing on hostile trees: every directory entry is a file to parse or a manifest row, whatever its name's
+ * bytes, whatever it is (FIFO, socket, link), and links are followed only when asked, once per real file.
+ */
 class ListFilesTest {
+  @TempDir Path tmp;
+
   @Test
   void matchesEverythingBelowTheInput() {
     assertEquals("/pacs/**", ListFiles.pattern("/pacs"));
@@ -18,5 +43,135 @@ class ListFilesTest {
     assertThrows(IllegalArgumentException.class, () -> ListFiles.under("/pacs/*"));
     assertThrows(IllegalArgumentException.class, () -> ListFiles.under(" "));
     ListFiles.under("/pacs/old (2009)");
+  }
+
+  /** Before: Beam's local glob dropped the names with a line break and decoded the others lossily. */
+  @Test
+  void everyNameIsListedOnceByItsBytes() throws IOException {
+    Path in = Files.createDirectory(tmp.resolve("in"));
+    String root = SourcePaths.of(in);
+    List<String> names = List.of("/new%0Aline.dcm", "/cr%0Dname.dcm", "/sep%E2%80%A8.dcm", "/nel%C2%85.dcm",
+        "/caf%E9.dcm", "/M%FCller/x.dcm", "/100%25.dcm", "/ok é.dcm", "/plain.dcm");
+    List<ListedFile> expected = new ArrayList<>();
+    for (String name : names) {
+      Path file = SourcePaths.toPath(root + name);
+      Files.createDirectories(file.getParent());
+      Files.write(file, new byte[name.length()]);
+      expected.add(new ListedFile(root + name, name.length()));
+    }
+    assertEquals(names.size(), countFiles(in), "the files were made with these names");
+
+    TestPipeline p = pipeline();
+    PCollectionTuple listing = p.apply(ListFiles.under(in.toString()));
+    PAssert.that(withoutTimes(listing.get(ListFiles.FILES))).containsInAnyOrder(expected);
+    PAssert.that(listing.get(ListFiles.ACCOUNTED)).empty();
+    p.run().waitUntilFinish();
+  }
+
+  /** Before: a FIFO was matched as a file and opened, which blocks for ever; a socket failed the open. */
+  @Test
+  void specialFilesAreRejectedRowsAndNeverOpened() throws Exception {
+    Path in = Files.createDirectory(tmp.resolve("in"));
+    Files.writeString(in.resolve("a.dcm"), "x");
+    Process mkfifo = new ProcessBuilder("mkfifo", in.resolve("pipe").toString()).inheritIO().start();
+    assertEquals(0, mkfifo.waitFor());
+    try (ServerSocketChannel socket = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      socket.bind(UnixDomainSocketAddress.of(in.resolve("sock")));
+      String root = SourcePaths.of(in);
+
+      TestPipeline p = pipeline();
+      PCollectionTuple listing = p.apply(ListFiles.under(in.toString()));
+      PAssert.that(withoutTimes(listing.get(ListFiles.FILES))).containsInAnyOrder(new ListedFile(root + "/a.dcm", 1));
+      PAssert.that(listing.get(ListFiles.ACCOUNTED)).containsInAnyOrder(
+          new ManifestRow(root + "/pipe", 0, Outcome.REJECTED, "", "not a regular file: a FIFO (named pipe); not read"),
+          new ManifestRow(root + "/sock", 0, Outcome.REJECTED, "", "not a regular file: a socket; not read"));
+      p.run().waitUntilFinish();
+    }
+  }
+
+  /** Before: links were followed: a loop multiplied the rows, a link out of the input was archived. */
+  @Test
+  void linksAreRowsWhenNotFollowed() throws IOException {
+    Path in = links();
+    String root = SourcePaths.of(in);
+    String outside = SourcePaths.of(tmp.resolve("outside"));
+
+    TestPipeline p = pipeline();
+    PCollectionTuple listing = p.apply(ListFiles.under(in.toString()));
+    PAssert.that(withoutTimes(listing.get(ListFiles.FILES))).containsInAnyOrder(
+        new ListedFile(root + "/a.dcm", 1), new ListedFile(root + "/sub/b.dcm", 2));
+    PAssert.that(listing.get(ListFiles.ACCOUNTED)).containsInAnyOrder(
+        link(root + "/sub/loop", ".."), link(root + "/sub/in-again", "../out"), link(root + "/dangling", "gone.dcm"), link(root + "/again.dcm", "a.dcm"),
+        link(root + "/out", outside), link(root + "/out-file.dcm", outside + "/o.dcm"));
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  void followedLinksReadEachRealFileOnceAndStopAtLoops() throws IOException {
+    Path in = links();
+    String root = SourcePaths.of(in);
+    String outside = SourcePaths.of(tmp.resolve("outside"));
+
+    TestPipeline p = pipeline();
+    PCollectionTuple listing = p.apply(ListFiles.under(in.toString()).followingLinks(true));
+    PAssert.that(withoutTimes(listing.get(ListFiles.FILES))).containsInAnyOrder(
+        new ListedFile(root + "/a.dcm", 1), new ListedFile(root + "/sub/b.dcm", 2),
+        new ListedFile(root + "/out/o.dcm", 3), new ListedFile(root + "/out/deeper/d.dcm", 4));
+    PAssert.that(listing.get(ListFiles.ACCOUNTED)).containsInAnyOrder(
+        new ManifestRow(root + "/sub/loop", 0, Outcome.REJECTED, "", "symbolic link to ..: a loop (it leads back "
+            + "to the folder " + root + ", which holds it); not followed"),
+        new ManifestRow(root + "/dangling", 0, Outcome.REJECTED, "",
+            "symbolic link to gone.dcm, which does not exist (a dangling link)"),
+        new ManifestRow(root + "/again.dcm", 1, Outcome.DUPLICATE, "",
+            "symbolic link to a.dcm: the same file as " + root + "/a.dcm"),
+        new ManifestRow(root + "/out-file.dcm", 3, Outcome.DUPLICATE, "",
+            "symbolic link to " + outside + "/o.dcm: the same file as " + root + "/out/o.dcm"),
+        // Reached through "out": its path holds the folder it leads to, so this is a loop too.
+        new ManifestRow(root + "/out/up", 0, Outcome.REJECTED, "", "symbolic link to " + root
+            + ": a loop (it leads back to the folder " + root + ", which holds it); not followed"),
+        new ManifestRow(root + "/sub/in-again", 0, Outcome.DUPLICATE, "", "symbolic link to ../out: the folder "
+            + "already read as " + root + "/out; its files are accounted there"));
+    p.run().waitUntilFinish();
+  }
+
+  /** A tree with every kind of link: inside, outside (file and folder), dangling, and a loop. */
+  private Path links() throws IOException {
+    Path in = Files.createDirectory(tmp.resolve("in"));
+    Path outside = Files.createDirectory(tmp.resolve("outside"));
+    Files.write(in.resolve("a.dcm"), new byte[1]);
+    Files.write(Files.createDirectory(in.resolve("sub")).resolve("b.dcm"), new byte[2]);
+    Files.write(outside.resolve("o.dcm"), new byte[3]);
+    Files.write(Files.createDirectory(outside.resolve("deeper")).resolve("d.dcm"), new byte[4]);
+    Files.createSymbolicLink(in.resolve("sub/loop"), Path.of(".."));
+    Files.createSymbolicLink(in.resolve("dangling"), Path.of("gone.dcm"));
+    Files.createSymbolicLink(in.resolve("again.dcm"), Path.of("a.dcm"));
+    Files.createSymbolicLink(in.resolve("out"), outside);
+    Files.createSymbolicLink(in.resolve("out-file.dcm"), outside.resolve("o.dcm"));
+    Files.createSymbolicLink(in.resolve("sub/in-again"), Path.of("../out"));
+    // A link from outside back into the input: reached only through "out", when links are followed.
+    Files.createSymbolicLink(outside.resolve("up"), in);
+    return in;
+  }
+
+  private static ManifestRow link(String path, String target) {
+    return new ManifestRow(path, 0, Outcome.REJECTED, "",
+        "symbolic link to " + target + ": not followed (--followLinks follows it)");
+  }
+
+  private static long countFiles(Path dir) throws IOException {
+    try (var s = Files.walk(dir)) {
+      return s.filter(Files::isRegularFile).count();
+    }
+  }
+
+  private static TestPipeline pipeline() {
+    // JUnit 5 has no @Rule: the enforcement the rule would install is set here.
+    return TestPipeline.create().enableAbandonedNodeEnforcement(true);
+  }
+
+  /** The listed files with their modification times left out (the tests compare names and sizes). */
+  private static PCollection<ListedFile> withoutTimes(PCollection<ListedFile> files) {
+    return files.apply("WithoutTimes", MapElements.into(TypeDescriptor.of(ListedFile.class))
+        .via((ListedFile f) -> new ListedFile(f.path(), f.size()))).setCoder(ListedFile.Coder.of());
   }
 }

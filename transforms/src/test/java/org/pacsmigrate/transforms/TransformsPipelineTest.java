@@ -67,7 +67,7 @@ class TransformsPipelineTest {
     String textPath = text.toString();
     String badUidPath = badUid.toString();
     BeamTests.run(p -> {
-      PCollectionTuple out = p.apply(ListFiles.under(dir.resolve("in").toString())).apply(ParseHeaders.create());
+      PCollectionTuple out = p.apply(ListFiles.under(dir.resolve("in").toString())).get(ListFiles.FILES).apply(ParseHeaders.create());
       PAssert.that(out.get(ParseHeaders.PARSED)).satisfies(records -> {
         Map<String, ParsedInstance> bySop = new TreeMap<>();
         for (KV<String, ParsedInstance> kv : records) {
