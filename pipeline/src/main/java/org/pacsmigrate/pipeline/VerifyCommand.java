@@ -33,7 +33,6 @@ import org.pacsmigrate.transforms.ManifestRow;
 import org.pacsmigrate.transforms.Outcome;
 import org.pacsmigrate.transforms.Reports;
 import org.pacsmigrate.transforms.SourceChannels;
-import org.pacsmigrate.transforms.SourcePaths;
 
 /**
  * {@code verify --archive=OUTPUT --input=SOURCE}: checks a finished migration against its sources, study by
@@ -237,8 +236,7 @@ final class VerifyCommand {
     }
     Files.createDirectories(copy.getParent());
     // Sources are named in the manifest's escaped form; archive entries' names hold no escape.
-    try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(
-        SourcePaths.unescapeToString(location), false)))) {
+    try (InputStream in = Channels.newInputStream(SourceChannels.readable(location))) {
       Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
     }
     return copy;

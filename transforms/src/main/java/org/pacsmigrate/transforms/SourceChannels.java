@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
+import org.apache.beam.sdk.io.fs.ResourceId;
 import org.pacsmigrate.format.archive.SourceOpener;
 
 /**
@@ -22,7 +24,7 @@ public final class SourceChannels {
 
   public static SeekableByteChannel open(String path) throws IOException {
     if (!SourcePaths.isLocal(path)) {
-      return seekable(FileSystems.open(FileSystems.matchNewResource(SourcePaths.unescapeToString(path), false)));
+      return seekable(readable(path));
     }
     Path file = localPath(path);
     // The listing read only regular files; one swapped for a FIFO since would block the open forever.
@@ -30,6 +32,25 @@ public final class SourceChannels {
       throw new IOException(path + " is no longer a regular file");
     }
     return FileChannel.open(file, StandardOpenOption.READ);
+  }
+
+  /**
+   * Opens an escaped location for reading as a stream, through Beam's file systems for a URL. The resource is
+   * made as the bucket's folder resolved with the object's name: Beam finds a spec's scheme with a pattern that
+   * stops at a line break, so a whole name holding one would be taken for a local file.
+   */
+  public static ReadableByteChannel readable(String location) throws IOException {
+    if (SourcePaths.isLocal(location)) {
+      return open(location);
+    }
+    String url = SourcePaths.unescapeToString(location);
+    int authority = url.indexOf("://") + 3;
+    int slash = url.indexOf('/', authority);
+    if (slash < 0 || slash == url.length() - 1) {
+      throw new IOException("not a file's location: " + location);
+    }
+    ResourceId folder = FileSystems.matchNewResource(url.substring(0, slash + 1), true);
+    return FileSystems.open(folder.resolve(url.substring(slash + 1), StandardResolveOptions.RESOLVE_FILE));
   }
 
   /** The local file an escaped location names (its exact bytes). */

@@ -134,6 +134,33 @@ class ListFilesTest {
     p.run().waitUntilFinish();
   }
 
+  /** A bucket's names are UTF-8 but may hold a line break or a %: listed by prefix, escaped, reopened. */
+  @Test
+  void bucketNamesWithLineBreaksAreListedEscapedAndReopened() throws IOException {
+    var options = org.apache.beam.sdk.options.PipelineOptionsFactory.fromArgs("--gcsClientFactory="
+        + org.pacsmigrate.transforms.gcs.InMemoryStorage.class.getName()).create();
+    org.apache.beam.sdk.io.FileSystems.setDefaultPipelineOptions(options);
+    var storage = org.pacsmigrate.transforms.gcs.InMemoryStorage.client();
+    for (String name : List.of("odd/new\nline.dcm", "odd/100%.dcm", "odd/sep\u2028/x.dcm")) {
+      storage.create(com.google.cloud.storage.BlobInfo.newBuilder("list-files-test", name).build(),
+          name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    String gs = "gs://list-files-test/odd";
+    List<ListedFile> expected = List.of(new ListedFile(gs + "/new%0Aline.dcm", 16),
+        new ListedFile(gs + "/100%25.dcm", 12), new ListedFile(gs + "/sep%E2%80%A8/x.dcm", 16));
+
+    TestPipeline p = TestPipeline.fromOptions(options).enableAbandonedNodeEnforcement(true);
+    PCollectionTuple listing = p.apply(ListFiles.under(gs));
+    PAssert.that(listing.get(ListFiles.FILES)).containsInAnyOrder(expected);
+    PAssert.that(listing.get(ListFiles.ACCOUNTED)).empty();
+    p.run().waitUntilFinish();
+    // The runner installs its own options as the file systems' defaults; the stand-in's are needed here.
+    org.apache.beam.sdk.io.FileSystems.setDefaultPipelineOptions(options);
+    try (var channel = SourceChannels.open(gs + "/new%0Aline.dcm")) {
+      assertEquals(16, channel.size());
+    }
+  }
+
   /** A tree with every kind of link: inside, outside (file and folder), dangling, and a loop. */
   private Path links() throws IOException {
     Path in = Files.createDirectory(tmp.resolve("in"));
