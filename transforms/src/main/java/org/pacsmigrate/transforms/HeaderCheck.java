@@ -80,6 +80,8 @@ public final class HeaderCheck {
       FrameLocator.locate(header);
     } catch (DicomParseException e) {
       return reject(path, size, study, "frames cannot be located: " + e.reason() + at(e));
+    } catch (RuntimeException e) {
+      return reject(path, size, study, "frame locator failed (please report): " + e.getClass().getName());
     }
     problem = ArchiveAdmission.problem(header, channel);
     if (problem != null) {

@@ -108,6 +108,9 @@ public final class ArchiveAdmission {
       return e.getMessage();
     } catch (IOException e) {
       return e instanceof DicomParseException p ? p.reason() : e.getMessage();
+    } catch (RuntimeException e) {
+      // A bug met by one odd file must reject that file, not stop a migration of millions.
+      return "the archive check failed (please report): " + e.getClass().getName();
     }
   }
 
