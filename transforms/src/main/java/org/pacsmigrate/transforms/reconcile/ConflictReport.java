@@ -30,14 +30,15 @@ public final class ConflictReport {
 
   private ConflictReport() {}
 
-  /** One row per finding and distinct value. */
+  /** One row per finding and distinct value; cells a spreadsheet would run as formulas are neutralised. */
   public static String csv(List<Finding> findings) {
     StringBuilder b = new StringBuilder(CSV_HEADER);
     for (Finding f : findings) {
       for (Finding.ValueCount v : f.values()) {
-        b.append('\n').append(Csv.line(f.study(), f.level().label(), f.series(), f.attribute(), f.tagHex(),
-            shown(v.value()), Long.toString(v.instances()), String.join(EXAMPLE_SEPARATOR, v.examples()),
-            f.chosen() == null ? "" : shown(f.chosen()), f.rule(), f.severity().label()));
+        b.append('\n').append(Csv.line(SpreadsheetCells.neutralise(f.study(), f.level().label(), f.series(),
+            f.attribute(), f.tagHex(), shown(v.value()), Long.toString(v.instances()),
+            String.join(EXAMPLE_SEPARATOR, v.examples()), f.chosen() == null ? "" : shown(f.chosen()), f.rule(),
+            f.severity().label())));
       }
     }
     return b.toString();
@@ -92,8 +93,8 @@ public final class ConflictReport {
       if (f.level() == Level.CROSS_STUDY || f.severity() == Severity.INFO) {
         continue;
       }
-      b.append('\n').append(Csv.line(f.study(), f.attribute(), f.chosen() == null ? "" : f.chosen(), f.reviewer(),
-          f.comment(), f.series()));
+      b.append('\n').append(Csv.line(SpreadsheetCells.neutralise(f.study(), f.attribute(),
+          f.chosen() == null ? "" : f.chosen(), f.reviewer(), f.comment(), f.series())));
     }
     return b.toString();
   }
