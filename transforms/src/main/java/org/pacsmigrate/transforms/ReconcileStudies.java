@@ -32,6 +32,7 @@ import org.apache.beam.sdk.values.TupleTagList;
 import org.pacsmigrate.transforms.reconcile.CrossStudyCheck;
 import org.pacsmigrate.transforms.reconcile.Finding;
 import org.pacsmigrate.transforms.reconcile.PatientSummary;
+import org.pacsmigrate.transforms.reconcile.PossibleDuplicatePatients;
 import org.pacsmigrate.transforms.reconcile.ReconcileStudy;
 import org.pacsmigrate.transforms.reconcile.ReconciliationRules;
 import org.pacsmigrate.transforms.reconcile.Resolutions;
@@ -45,7 +46,8 @@ import org.pacsmigrate.transforms.reconcile.StudyReconciliation.ResolutionUse;
  * and {@link #CONFLICTS}, every finding (the conflict reports' rows; patient data).
  *
  * <p>The cross-study check is a second grouping, keyed by PatientID and issuer, over one small summary per
- * study: only a few strings per study are shuffled.
+ * study: only a few strings per study are shuffled. A third, by birth date and sex, over the same summaries,
+ * finds {@link PossibleDuplicatePatients}.
  *
  * <p>With resolutions, every row must have been used (its study and attribute have a finding, its value is
  * usable) before any study goes on to be archived: the studies wait ({@link Wait#on}) for that check, which fails
@@ -94,6 +96,7 @@ public final class ReconcileStudies extends PTransform<PCollection<DedupedStudy>
         .apply("CompareStudiesOfAPatient", ParDo.of(new CrossStudyFn()))
         .setCoder(Finding.Coder.of());
     PCollection<Finding> conflicts = PCollectionList.of(out.get(STUDY_FINDINGS)).and(crossStudy)
+        .and(out.get(PATIENTS).apply("PossibleDuplicatePatients", PossibleDuplicatePatients.create()))
         .apply("AllFindings", Flatten.pCollections());
 
     if (!resolutions.isEmpty()) {

@@ -71,7 +71,7 @@ public final class ConflictReport {
       o.put("rule", f.rule());
       o.put("reviewer", f.reviewer());
       o.put("comment", f.comment());
-      if (f.level() == Level.CROSS_STUDY) {
+      if (f.level().acrossStudies()) {
         o.put("issuer", f.issuer());
       }
     }
@@ -90,7 +90,7 @@ public final class ConflictReport {
   public static String template(List<Finding> findings) {
     StringBuilder b = new StringBuilder(Resolutions.HEADER);
     for (Finding f : findings) {
-      if (f.level() == Level.CROSS_STUDY || f.severity() == Severity.INFO) {
+      if (f.level().acrossStudies() || f.severity() == Severity.INFO) {
         continue;
       }
       b.append('\n').append(Csv.line(SpreadsheetCells.neutralise(f.study(), f.attribute(),
@@ -127,7 +127,8 @@ public final class ConflictReport {
     Map<String, List<Finding>> byStudy = new LinkedHashMap<>();
     long crossStudy = 0;
     for (Finding f : findings) {
-      String key = f.level() == Level.CROSS_STUDY ? "\u0001" + f.study() + "\u0000" + f.issuer() : f.study();
+      String key = f.level().acrossStudies()
+          ? "\u0001" + f.level().ordinal() + f.study() + "\u0000" + f.issuer() : f.study();
       byStudy.computeIfAbsent(key, k -> new ArrayList<>()).add(f);
       if (f.level() == Level.CROSS_STUDY) {
         crossStudy++;
@@ -177,14 +178,15 @@ public final class ConflictReport {
     for (Map.Entry<String, List<Finding>> e : byStudy.entrySet()) {
       List<Finding> list = e.getValue();
       Finding first = list.get(0);
-      boolean cross = first.level() == Level.CROSS_STUDY;
+      boolean cross = first.level().acrossStudies();
       h.append("<section class=\"study\">\n<h2>");
       if (cross) {
         h.append("Patient <span class=\"uid\">").append(esc(first.study())).append("</span>");
         if (!first.issuer().isEmpty()) {
           h.append(" (issuer ").append(esc(first.issuer())).append(")");
         }
-        h.append(" <span class=\"badge cross\">across studies</span>");
+        h.append(first.level() == Level.CROSS_STUDY ? " <span class=\"badge cross\">across studies</span>"
+            : " <span class=\"badge cross\">possible duplicate patients</span>");
       } else {
         h.append("Study <span class=\"uid\">").append(esc(first.study())).append("</span>");
         if (held.contains(first.study())) {
@@ -232,7 +234,7 @@ public final class ConflictReport {
     h.append("<td><ul class=\"values\">");
     for (Finding.ValueCount v : f.values()) {
       boolean chosen = f.chosen() != null && f.chosen().equals(v.value())
-          || f.chosen() == null && v.value() == null && f.level() != Level.CROSS_STUDY;
+          || f.chosen() == null && v.value() == null && !f.level().acrossStudies();
       h.append("<li").append(chosen ? " class=\"chosen\"" : "").append(">").append(value(v.value()))
           .append(" <span class=\"n\">&times;&nbsp;").append(v.instances()).append("</span>");
       if (!v.studies().isEmpty()) {
@@ -244,7 +246,7 @@ public final class ConflictReport {
       h.append("</li>");
     }
     h.append("</ul></td>");
-    h.append("<td>").append(f.level() == Level.CROSS_STUDY ? "<span class=\"small\">not changed</span>"
+    h.append("<td>").append(f.level().acrossStudies() ? "<span class=\"small\">not changed</span>"
         : value(f.chosen())).append("</td>");
     h.append("<td>").append(esc(f.rule()));
     if (!f.reviewer().isEmpty()) {

@@ -23,6 +23,8 @@ public final class DecisionRule {
       + "some instances";
   public static final String REVIEWER = "resolved by reviewer";
   public static final String CROSS_STUDY = "reported only: each study keeps its own value";
+  public static final String POSSIBLE_DUPLICATE = "reported only: possible duplicate patients (different "
+      + "PatientIDs, same birth date and sex, names that sound alike); never merged automatically";
 
   private DecisionRule() {}
 
