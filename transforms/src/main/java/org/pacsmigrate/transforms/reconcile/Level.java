@@ -31,6 +31,6 @@ public enum Level {
         return l;
       }
     }
-    throw new IllegalArgumentException("unknown level '" + label + "' (patient, study, series, cross-study or possible-duplicate)");
+    throw new IllegalArgumentException("unknown level '" + label + "' (patient, study, series or cross-study)");
   }
 }

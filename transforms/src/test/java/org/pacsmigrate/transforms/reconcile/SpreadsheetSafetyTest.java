@@ -106,6 +106,7 @@ class SpreadsheetSafetyTest {
     String html = ConflictReport.html(List.of(f));
     assertFalse(html.contains(FORMULA), "never raw");
     assertFalse(html.contains("<a>"), "paths escaped too");
-    assertTrue(html.contains("=HYPERLINK(&quot;http://evil&quot;,&quot;x&quot;)"));
+    assertTrue(html.contains("=HYPERLINK(\\\"http://evil\\\",\\\"x\\\")"), "data for the script, set as text");
+    assertTrue(html.contains("\\u003ca\\u003e.dcm"));
   }
 }
