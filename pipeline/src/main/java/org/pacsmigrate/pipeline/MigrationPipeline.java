@@ -75,7 +75,8 @@ public final class MigrationPipeline {
         .apply("ReconcileStudies", reconcile);
     PCollection<StudyResult> studies = reconciled.get(ReconcileStudies.STUDIES)
         .apply("WriteStudyArchives", write);
-    reconciled.get(ReconcileStudies.CONFLICTS).apply("ConflictReports", conflictReports);
+    reconciled.get(ReconcileStudies.CONFLICTS).apply("ConflictReports",
+        conflictReports.withStudies(reconciled.get(ReconcileStudies.CONTEXTS)));
     PCollectionTuple.of(Reports.REJECTED, headers.get(ParseHeaders.REJECTED))
         .and(Reports.STUDIES, studies)
         .apply("Reports", reconciliation.dryRun() ? reports.forDryRun() : reports);
