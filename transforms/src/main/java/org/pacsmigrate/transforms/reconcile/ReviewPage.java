@@ -1,9 +1,9 @@
 package org.pacsmigrate.transforms.reconcile;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -131,56 +131,70 @@ public final class ReviewPage {
 
   /** The findings by study (or patient), as JSON safe inside a script element. */
   static String data(Map<String, List<Finding>> groups, Map<String, StudyContext> contexts, TreeSet<String> held) {
-    ArrayNode array = JSON.createArrayNode();
-    for (List<Finding> list : groups.values()) {
-      Finding first = list.get(0);
-      ObjectNode g = array.addObject();
-      g.put("study", first.study());
-      g.put("across", first.level().acrossStudies() ? first.level().label() : "");
-      g.put("issuer", first.issuer());
-      g.put("held", !first.level().acrossStudies() && held.contains(first.study()));
-      StudyContext c = first.level().acrossStudies() ? null : contexts.get(first.study());
-      if (c != null) {
-        ObjectNode ctx = g.putObject("ctx");
-        ctx.put("name", c.patientName());
-        ctx.put("id", c.patientId());
-        ctx.put("birth", c.birthDate());
-        ctx.put("date", c.studyDate());
-        ctx.put("acc", c.accession());
-        ctx.put("mod", c.modalities());
-        ctx.put("desc", c.description());
-        ctx.put("series", c.series());
-        ctx.put("inst", c.instances());
-      }
-      ArrayNode fs = g.putArray("f");
-      for (Finding f : list) {
-        ObjectNode o = fs.addObject();
-        o.put("sev", f.severity().label());
-        o.put("level", f.level().label());
-        o.put("series", f.series());
-        o.put("attr", f.attribute());
-        o.put("tag", Tag.toString(f.tag()));
-        ArrayNode values = o.putArray("values");
-        for (Finding.ValueCount v : f.values()) {
-          ObjectNode value = values.addObject();
-          value.put("v", v.value());
-          value.put("n", v.instances());
-          ArrayNode ex = value.putArray("ex");
-          v.examples().forEach(ex::add);
-          ArrayNode st = value.putArray("st");
-          v.studies().forEach(st::add);
+    StringWriter text = new StringWriter(groups.size() * 600 + 16);
+    try (JsonGenerator g = JSON.getFactory().createGenerator(text)) {
+      g.writeStartArray();
+      for (List<Finding> list : groups.values()) {
+        Finding first = list.get(0);
+        g.writeStartObject();
+        g.writeStringField("study", first.study());
+        g.writeStringField("across", first.level().acrossStudies() ? first.level().label() : "");
+        g.writeStringField("issuer", first.issuer());
+        g.writeBooleanField("held", !first.level().acrossStudies() && held.contains(first.study()));
+        StudyContext c = first.level().acrossStudies() ? null : contexts.get(first.study());
+        if (c != null) {
+          g.writeObjectFieldStart("ctx");
+          g.writeStringField("name", c.patientName());
+          g.writeStringField("id", c.patientId());
+          g.writeStringField("birth", c.birthDate());
+          g.writeStringField("date", c.studyDate());
+          g.writeStringField("acc", c.accession());
+          g.writeStringField("mod", c.modalities());
+          g.writeStringField("desc", c.description());
+          g.writeNumberField("series", c.series());
+          g.writeNumberField("inst", c.instances());
+          g.writeEndObject();
         }
-        o.put("chosen", f.chosen());
-        o.put("rule", f.rule());
-        o.put("reviewer", f.reviewer());
-        o.put("comment", f.comment());
+        g.writeArrayFieldStart("f");
+        for (Finding f : list) {
+          g.writeStartObject();
+          g.writeStringField("sev", f.severity().label());
+          g.writeStringField("level", f.level().label());
+          g.writeStringField("series", f.series());
+          g.writeStringField("attr", f.attribute());
+          g.writeStringField("tag", Tag.toString(f.tag()));
+          g.writeArrayFieldStart("values");
+          for (Finding.ValueCount v : f.values()) {
+            g.writeStartObject();
+            g.writeStringField("v", v.value());
+            g.writeNumberField("n", v.instances());
+            g.writeArrayFieldStart("ex");
+            for (String e : v.examples()) {
+              g.writeString(e);
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("st");
+            for (String st : v.studies()) {
+              g.writeString(st);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+          }
+          g.writeEndArray();
+          g.writeStringField("chosen", f.chosen());
+          g.writeStringField("rule", f.rule());
+          g.writeStringField("reviewer", f.reviewer());
+          g.writeStringField("comment", f.comment());
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
       }
-    }
-    try {
-      return scriptSafe(JSON.writeValueAsString(array));
-    } catch (JsonProcessingException e) {
+      g.writeEndArray();
+    } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    return scriptSafe(text.toString());
   }
 
   /** JSON text that cannot end a script element or open markup: these characters only occur inside strings. */
@@ -532,7 +546,12 @@ public final class ReviewPage {
         document.querySelectorAll('input.f-sev').forEach(function (c) { c.addEventListener('change', applyFilters); });
         document.getElementById('f-level').addEventListener('change', applyFilters);
         document.getElementById('f-held').addEventListener('change', applyFilters);
-        document.getElementById('f-text').addEventListener('input', applyFilters);
+        // Typing re-filters once the reviewer pauses, not on every key (100,000 findings take a moment).
+        var typing = null;
+        document.getElementById('f-text').addEventListener('input', function () {
+          clearTimeout(typing);
+          typing = setTimeout(applyFilters, 250);
+        });
         applyFilters();
         updateCount();
         document.body.setAttribute('data-filters', 'ready');

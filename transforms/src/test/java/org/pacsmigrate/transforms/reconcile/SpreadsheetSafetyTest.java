@@ -99,6 +99,19 @@ class SpreadsheetSafetyTest {
   }
 
   @Test
+  void noValueCanCloseThePagesDataElement() {
+    String attack = "</script><script>alert(1)</script><!--";
+    Finding f = new Finding(study(24), Level.STUDY, "", "StudyDescription", 0x00081030, Severity.WARNING,
+        List.of(new Finding.ValueCount(attack, 1, List.of(), List.of()),
+            new Finding.ValueCount("\u2028x&amp;", 1, List.of(), List.of())), attack, DecisionRule.MAJORITY, "", "",
+        "");
+    String html = ConflictReport.html(List.of(f));
+    assertEquals(2, html.split("</script>", -1).length - 1, "only the page's own two script elements end");
+    assertFalse(html.contains("<!--"));
+    assertFalse(html.contains("\u2028"), "a line separator ends a JavaScript string in old engines");
+  }
+
+  @Test
   void theHtmlPageEscapesTheFormula() {
     Finding f = new Finding(study(23), Level.PATIENT, "", "PatientName", Tag.PatientName, Severity.WARNING,
         List.of(new Finding.ValueCount(FORMULA, 3, List.of("/in/<a>.dcm"), List.of()),
