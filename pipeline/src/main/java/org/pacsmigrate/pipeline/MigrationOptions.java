@@ -39,6 +39,21 @@ public interface MigrationOptions extends PipelineOptions {
 
   void setResolutions(String value);
 
+  @Description("The hospital's master patient index and/or RIS export: CSV whose header names DICOM keywords "
+      + "(PatientID, IssuerOfPatientID, PatientName, PatientBirthDate, PatientSex, AccessionNumber, StudyDate, ...) "
+      + "and MergedIntoPatientID. Its values win over the reconciliation rules (rule 'reference'); merged "
+      + "PatientIDs become the surviving one. A bad file stops the run before anything is archived.")
+  String getReference();
+
+  void setReference(String value);
+
+  @Description("With --reference: a study whose patient or accession the reference lacks is held (blocking) "
+      + "instead of reported as a warning.")
+  @Default.Boolean(false)
+  boolean getRequireReference();
+
+  void setRequireReference(boolean value);
+
   @Description("Attribute Modification DateTime (0400,0562) recorded in the audit trail of every changed instance, "
       + "a DICOM DT such as 20250131120000. It is part of the archived bytes: give the same value to every rerun. "
       + "Default: each study's most recent InstanceCreationDate/Time.")

@@ -14,6 +14,7 @@ import org.pacsmigrate.transforms.SetAsideDuplicates;
 import org.pacsmigrate.transforms.StudyResult;
 import org.pacsmigrate.transforms.WriteStudyArchives;
 import org.pacsmigrate.transforms.reconcile.ReconciliationRules;
+import org.pacsmigrate.transforms.reconcile.ReferenceSource;
 import org.pacsmigrate.transforms.reconcile.Resolutions;
 import org.pacsmigrate.transforms.gcs.CloudStorageOptions;
 
@@ -54,6 +55,14 @@ public final class MigrationPipeline {
     Reports reports = Reports.to(output, startMillis);
     ReconcileStudies reconcile = ReconcileStudies.with(reconciliation.rules(), reconciliation.resolutions(),
         reconciliation.modificationDateTime());
+    MigrationOptions options = pipeline.getOptions().as(MigrationOptions.class);
+    if (options.getReference() != null) {
+      // Read and checked here, before the job runs: a bad file is a usage error naming its lines.
+      reconcile = reconcile.withReference(ReferenceSource.load(options.getReference(), reconciliation.rules()),
+          options.getRequireReference());
+    } else if (options.getRequireReference()) {
+      throw new IllegalArgumentException("--requireReference needs --reference=FILE");
+    }
     WriteStudyArchives write = reconciliation.dryRun() ? WriteStudyArchives.dryRun() : WriteStudyArchives.to(store);
     ConflictReports conflictReports = ConflictReports.to(output);
 
@@ -68,7 +77,8 @@ public final class MigrationPipeline {
         .apply("ReconcileStudies", reconcile);
     PCollection<StudyResult> studies = reconciled.get(ReconcileStudies.STUDIES)
         .apply("WriteStudyArchives", write);
-    reconciled.get(ReconcileStudies.CONFLICTS).apply("ConflictReports", conflictReports);
+    reconciled.get(ReconcileStudies.CONFLICTS).apply("ConflictReports",
+        conflictReports.withStudies(reconciled.get(ReconcileStudies.CONTEXTS)));
     PCollectionTuple.of(Reports.REJECTED, headers.get(ParseHeaders.REJECTED))
         .and(Reports.STUDIES, studies)
         .and(Reports.LISTED, listing.get(ListFiles.ACCOUNTED))

@@ -32,10 +32,13 @@ import org.apache.beam.sdk.values.TupleTagList;
 import org.pacsmigrate.transforms.reconcile.CrossStudyCheck;
 import org.pacsmigrate.transforms.reconcile.Finding;
 import org.pacsmigrate.transforms.reconcile.PatientSummary;
+import org.pacsmigrate.transforms.reconcile.PossibleDuplicatePatients;
 import org.pacsmigrate.transforms.reconcile.ReconcileStudy;
 import org.pacsmigrate.transforms.reconcile.ReconciliationRules;
+import org.pacsmigrate.transforms.reconcile.ReferenceSource;
 import org.pacsmigrate.transforms.reconcile.Resolutions;
 import org.pacsmigrate.transforms.reconcile.ResolutionsException;
+import org.pacsmigrate.transforms.reconcile.StudyContext;
 import org.pacsmigrate.transforms.reconcile.StudyReconciliation;
 import org.pacsmigrate.transforms.reconcile.StudyReconciliation.ResolutionUse;
 
@@ -45,7 +48,8 @@ import org.pacsmigrate.transforms.reconcile.StudyReconciliation.ResolutionUse;
  * and {@link #CONFLICTS}, every finding (the conflict reports' rows; patient data).
  *
  * <p>The cross-study check is a second grouping, keyed by PatientID and issuer, over one small summary per
- * study: only a few strings per study are shuffled.
+ * study: only a few strings per study are shuffled. A third, by birth date and sex, over the same summaries,
+ * finds {@link PossibleDuplicatePatients}.
  *
  * <p>With resolutions, every row must have been used (its study and attribute have a finding, its value is
  * usable) before any study goes on to be archived: the studies wait ({@link Wait#on}) for that check, which fails
@@ -54,6 +58,8 @@ import org.pacsmigrate.transforms.reconcile.StudyReconciliation.ResolutionUse;
 public final class ReconcileStudies extends PTransform<PCollection<DedupedStudy>, PCollectionTuple> {
   public static final TupleTag<ReconciledStudy> STUDIES = new TupleTag<>() {};
   public static final TupleTag<Finding> CONFLICTS = new TupleTag<>() {};
+  /** What the review page shows of each study with findings (patient data). */
+  public static final TupleTag<StudyContext> CONTEXTS = new TupleTag<>() {};
   private static final TupleTag<Finding> STUDY_FINDINGS = new TupleTag<>() {};
   private static final TupleTag<KV<String, PatientSummary>> PATIENTS = new TupleTag<>() {};
   private static final TupleTag<ResolutionUse> USES = new TupleTag<>() {};
@@ -75,6 +81,14 @@ public final class ReconcileStudies extends PTransform<PCollection<DedupedStudy>
     return new ReconcileStudies(new ReconcileStudy(rules, modificationDateTime), resolutions);
   }
 
+  /**
+   * The same, reconciling against the hospital's reference file ({@code --reference}): its values win over the
+   * rules; with {@code required}, a study whose patient or accession it lacks is held.
+   */
+  public ReconcileStudies withReference(ReferenceSource reference, boolean required) {
+    return new ReconcileStudies(reconcile.withReference(reference, required), resolutions);
+  }
+
   /** The project's attribute list, no resolutions, the study-derived modification date and time. */
   public static ReconcileStudies withDefaults() {
     return with(ReconciliationRules.standard(), Resolutions.NONE, null);
@@ -83,17 +97,19 @@ public final class ReconcileStudies extends PTransform<PCollection<DedupedStudy>
   @Override
   public PCollectionTuple expand(PCollection<DedupedStudy> studies) {
     PCollectionTuple out = studies.apply("ReconcileStudy", ParDo.of(new ReconcileFn(reconcile, resolutions))
-        .withOutputTags(STUDIES, TupleTagList.of(STUDY_FINDINGS).and(PATIENTS).and(USES)));
+        .withOutputTags(STUDIES, TupleTagList.of(STUDY_FINDINGS).and(PATIENTS).and(USES).and(CONTEXTS)));
     PCollection<ReconciledStudy> reconciled = out.get(STUDIES).setCoder(ReconciledStudy.Coder.of());
     out.get(STUDY_FINDINGS).setCoder(Finding.Coder.of());
     out.get(PATIENTS).setCoder(KvCoder.of(StringUtf8Coder.of(), PatientSummary.Coder.of()));
     out.get(USES).setCoder(UseCoder.INSTANCE);
+    out.get(CONTEXTS).setCoder(StudyContext.Coder.of());
 
     PCollection<Finding> crossStudy = out.get(PATIENTS)
         .apply("GroupByPatient", GroupByKey.create())
         .apply("CompareStudiesOfAPatient", ParDo.of(new CrossStudyFn()))
         .setCoder(Finding.Coder.of());
     PCollection<Finding> conflicts = PCollectionList.of(out.get(STUDY_FINDINGS)).and(crossStudy)
+        .and(out.get(PATIENTS).apply("PossibleDuplicatePatients", PossibleDuplicatePatients.create()))
         .apply("AllFindings", Flatten.pCollections());
 
     if (!resolutions.isEmpty()) {
@@ -105,7 +121,7 @@ public final class ReconcileStudies extends PTransform<PCollection<DedupedStudy>
       reconciled = reconciled.apply("AfterResolutionsChecked", Wait.on(checked))
           .setCoder(ReconciledStudy.Coder.of());
     }
-    return PCollectionTuple.of(STUDIES, reconciled).and(CONFLICTS, conflicts);
+    return PCollectionTuple.of(STUDIES, reconciled).and(CONFLICTS, conflicts).and(CONTEXTS, out.get(CONTEXTS));
   }
 
   static final class ReconcileFn extends DoFn<DedupedStudy, ReconciledStudy> {
@@ -135,6 +151,9 @@ public final class ReconcileStudies extends PTransform<PCollection<DedupedStudy>
       }
       for (ResolutionUse u : r.resolutions()) {
         out.get(USES).output(u);
+      }
+      if (r.context() != null) {
+        out.get(CONTEXTS).output(r.context());
       }
       if (r.held()) {
         held.inc();

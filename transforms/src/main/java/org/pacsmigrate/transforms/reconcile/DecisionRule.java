@@ -22,7 +22,12 @@ public final class DecisionRule {
   public static final String UNENCODABLE = HELD + "; the chosen value cannot be written in the character set of "
       + "some instances";
   public static final String REVIEWER = "resolved by reviewer";
+  /** The value of the hospital's reference file ({@code --reference}), which wins over the rules. */
+  public static final String REFERENCE = "reference";
+  public static final String NOT_IN_REFERENCE = "not in the reference (the value found is kept)";
   public static final String CROSS_STUDY = "reported only: each study keeps its own value";
+  public static final String POSSIBLE_DUPLICATE = "reported only: possible duplicate patients (different "
+      + "PatientIDs, same birth date and sex, names that sound alike); never merged automatically";
 
   private DecisionRule() {}
 

@@ -50,9 +50,9 @@ public record Finding(String study, Level level, String series, String attribute
     }
   }
 
-  /** Reports list studies in order, then levels, series and attributes by tag; cross-study findings last. */
+  /** Reports list studies in order, then levels, series and attributes by tag; findings across studies last. */
   public static final Comparator<Finding> REPORT_ORDER = Comparator
-      .comparing((Finding f) -> f.level() == Level.CROSS_STUDY)
+      .comparing((Finding f) -> f.level().acrossStudies())
       .thenComparing(Finding::study)
       .thenComparing(Finding::level)
       .thenComparing(Finding::series)

@@ -8,7 +8,17 @@ public enum Level {
   STUDY,
   SERIES,
   /** One PatientID (with its issuer) seen with other names, birth dates or sexes in other studies. */
-  CROSS_STUDY;
+  CROSS_STUDY,
+  /**
+   * Patients with different PatientIDs, the same birth date and sex, and names that sound alike: perhaps one
+   * person ({@link PossibleDuplicatePatients}); reported only.
+   */
+  POSSIBLE_DUPLICATE;
+
+  /** Findings about patients rather than one study: reported only, never changed, no resolutions row. */
+  public boolean acrossStudies() {
+    return this == CROSS_STUDY || this == POSSIBLE_DUPLICATE;
+  }
 
   /** As the reports and the attribute list write it: patient, study, series, cross-study. */
   public String label() {

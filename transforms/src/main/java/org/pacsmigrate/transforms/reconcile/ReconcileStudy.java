@@ -71,6 +71,8 @@ public final class ReconcileStudy implements Serializable {
 
   private final ReconciliationRules rules;
   private final String modificationDateTime;
+  private final ReferenceSource reference; // null without --reference
+  private final boolean requireReference;
 
   /**
    * @param modificationDateTime Attribute Modification DateTime for the audit trail (DICOM DT, at least
@@ -84,6 +86,23 @@ public final class ReconcileStudy implements Serializable {
           + "20250131120000 (YYYYMMDDHHMMSS, optionally .FFFFFF and an offset +HHMM): " + modificationDateTime);
     }
     this.modificationDateTime = modificationDateTime;
+    this.reference = null;
+    this.requireReference = false;
+  }
+
+  private ReconcileStudy(ReconcileStudy base, ReferenceSource reference, boolean requireReference) {
+    this.rules = base.rules;
+    this.modificationDateTime = base.modificationDateTime;
+    this.reference = reference;
+    this.requireReference = requireReference;
+  }
+
+  /**
+   * The same, with the hospital's reference ({@link ReferenceIndex}): its values win over the rules; a study whose
+   * patient or accession it lacks gets a finding, blocking when {@code required}.
+   */
+  public ReconcileStudy withReference(ReferenceSource reference, boolean required) {
+    return new ReconcileStudy(this, reference, required);
   }
 
   /** One instance as reconciliation sees it. */
@@ -112,6 +131,7 @@ public final class ReconcileStudy implements Serializable {
     String rule;
     boolean conflicting; // two non-empty values that differ beyond cosmetics
     Resolution resolution;
+    boolean notInReference; // the study's patient or accession is missing from the reference
 
     Analysis(Attribute attribute, String series, List<Obs> observations) {
       this.attribute = attribute;
@@ -161,6 +181,9 @@ public final class ReconcileStudy implements Serializable {
       name.severity = Severity.BLOCKING;
       birthDate.severity = Severity.BLOCKING;
     }
+    if (reference != null) {
+      applyReference(instances, analyses);
+    }
 
     List<ResolutionUse> uses = new ArrayList<>();
     for (Resolution r : resolutions) {
@@ -171,8 +194,12 @@ public final class ReconcileStudy implements Serializable {
         .filter(a -> a.severity == Severity.BLOCKING && a.resolution == null).toList();
     String heldReason = "";
     if (!undecided.isEmpty()) {
-      heldReason = "held: identity conflict in " + names(undecided) + "; decide in a resolutions file (see "
-          + "conflicts.csv)";
+      List<Analysis> unlisted = undecided.stream().filter(a -> a.notInReference && !a.conflicting).toList();
+      List<Analysis> identity = undecided.stream().filter(a -> !unlisted.contains(a)).toList();
+      heldReason = "held: " + (identity.isEmpty() ? "" : "identity conflict in " + names(identity))
+          + (identity.isEmpty() || unlisted.isEmpty() ? "" : "; ")
+          + (unlisted.isEmpty() ? "" : "not in the reference: " + names(unlisted))
+          + "; decide in a resolutions file (see conflicts.csv)";
       for (Analysis a : undecided) {
         a.rule = DecisionRule.held(a.rule);
       }
@@ -199,7 +226,9 @@ public final class ReconcileStudy implements Serializable {
     findings.sort(Finding.REPORT_ORDER);
     PatientSummary patient = held || instances.isEmpty() ? null
         : summary(studyUid, instances, metadata);
-    return new StudyReconciliation(studyUid, findings, held, heldReason, metadata, uses, patient);
+    StudyContext context = findings.isEmpty() ? null : StudyContext.of(studyUid,
+        instances.stream().map(Inst::ds).toList(), instances.stream().map(Inst::cs).toList(), findings, held);
+    return new StudyReconciliation(studyUid, findings, held, heldReason, metadata, uses, patient, context);
   }
 
   private static void add(List<Analysis> analyses, Analysis a) {
@@ -228,7 +257,8 @@ public final class ReconcileStudy implements Serializable {
   // ---------------------------------------------------------------------------------------------------------
   // Comparing
 
-  private Analysis analyse(Attribute attribute, String series, List<Inst> scope) {
+  /** Each instance's value of the attribute; null when one is left in the source file (not compared). */
+  private static List<Obs> observe(Attribute attribute, List<Inst> scope) {
     List<Obs> observations = new ArrayList<>();
     for (Inst i : scope) {
       DicomElement e = i.ds().get(attribute.tag());
@@ -242,7 +272,12 @@ public final class ReconcileStudy implements Serializable {
           ? (display == null ? "" : display.strip()) : ValueText.key(vr, display);
       observations.add(new Obs(i, e, display, key));
     }
-    if (observations.stream().map(Obs::display).distinct().count() <= 1) {
+    return observations;
+  }
+
+  private Analysis analyse(Attribute attribute, String series, List<Inst> scope) {
+    List<Obs> observations = observe(attribute, scope);
+    if (observations == null || observations.stream().map(Obs::display).distinct().count() <= 1) {
       return null;
     }
     Analysis a = new Analysis(attribute, series, observations);
@@ -339,6 +374,81 @@ public final class ReconcileStudy implements Serializable {
   /** "YYYYMMDDHHMMSS.FFFFFF" from a date and a time attribute, comparable as text; "" without the date. */
   static String dateTime(DataSet ds, int dateTag, int timeTag) {
     return SortableDateTime.of(ds, dateTag, timeTag);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // The reference (--reference): what it says is decided by ReferenceIndex; here it becomes analyses.
+
+  private void applyReference(List<Inst> instances, List<Analysis> analyses) {
+    List<String> ids = new ArrayList<>();
+    List<String> issuers = new ArrayList<>();
+    List<String> accessions = new ArrayList<>();
+    for (Inst i : instances) {
+      ids.add(display(i.ds(), ReconciliationRules.PATIENT_ID, i.cs()));
+      issuers.add(display(i.ds(), ReconciliationRules.ISSUER_OF_PATIENT_ID, i.cs()));
+      accessions.add(display(i.ds(), ReferenceIndex.ACCESSION_NUMBER, i.cs()));
+    }
+    ReferenceIndex.Decision d = reference.index().decide(ids, issuers, accessions);
+    for (Map.Entry<Integer, String> v : d.values().entrySet()) {
+      Attribute attribute = attribute(v.getKey());
+      Analysis a = attribute == null ? null : find(analyses, attribute.tag());
+      if (attribute != null && a == null) {
+        List<Obs> observations = observe(attribute, instances);
+        if (observations == null || observations.stream().allMatch(o -> v.getValue().equals(o.display()))) {
+          continue; // every instance already carries the reference's value
+        }
+        a = new Analysis(attribute, "", observations);
+        a.severity = Severity.WARNING;
+        analyses.add(a);
+      }
+      if (a != null) {
+        String chosen = v.getValue();
+        a.chosen = chosen;
+        a.source = a.observations.stream().filter(o -> chosen.equals(o.display())).findFirst().orElse(null);
+        a.rule = DecisionRule.REFERENCE;
+        // Patient values come only for a patient the reference identified: no longer an identity question.
+        if (a.severity == Severity.BLOCKING) {
+          a.severity = Severity.WARNING;
+        }
+      }
+    }
+    if (d.patientChecked() && !d.patientFound()) {
+      notInReference(analyses, instances, ReconciliationRules.PATIENT_ID);
+    }
+    if (d.accessionChecked() && !d.accessionFound()) {
+      notInReference(analyses, instances, ReferenceIndex.ACCESSION_NUMBER);
+    }
+  }
+
+  private void notInReference(List<Analysis> analyses, List<Inst> instances, int tag) {
+    Attribute attribute = attribute(tag);
+    if (attribute == null) {
+      return;
+    }
+    Analysis a = find(analyses, tag);
+    if (a == null) {
+      List<Obs> observations = observe(attribute, instances);
+      a = new Analysis(attribute, "", observations);
+      a.source = representative(observations);
+      a.chosen = a.source.display();
+      a.rule = DecisionRule.NOT_IN_REFERENCE;
+      a.severity = Severity.WARNING;
+      analyses.add(a);
+    } else {
+      a.rule = a.rule + "; " + DecisionRule.NOT_IN_REFERENCE;
+    }
+    a.notInReference = true;
+    a.severity = requireReference ? Severity.BLOCKING
+        : Severity.values()[Math.max(a.severity.ordinal(), Severity.WARNING.ordinal())];
+  }
+
+  private Attribute attribute(int tag) {
+    for (Attribute a : rules.attributes()) {
+      if (a.tag() == tag && a.level() != Level.SERIES) {
+        return a;
+      }
+    }
+    return null;
   }
 
   // ---------------------------------------------------------------------------------------------------------

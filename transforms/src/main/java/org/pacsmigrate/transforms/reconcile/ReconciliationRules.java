@@ -100,7 +100,7 @@ public final class ReconciliationRules implements Serializable {
         errors.add("line " + n + ": " + e.getMessage());
         continue;
       }
-      if (level == Level.CROSS_STUDY) {
+      if (level.acrossStudies()) {
         errors.add("line " + n + ": the level is patient, study or series");
         continue;
       }

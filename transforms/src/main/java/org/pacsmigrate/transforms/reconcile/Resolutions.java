@@ -80,7 +80,8 @@ public final class Resolutions implements Serializable {
       int n = line - (int) record.chars().filter(c -> c == '\n').count();
       List<String> f;
       try {
-        f = Csv.parseLine(record);
+        // The template's cells were neutralised for spreadsheets (SpreadsheetCells): undone here, exactly.
+        f = Csv.parseLine(record).stream().map(SpreadsheetCells::restore).toList();
       } catch (IllegalArgumentException e) {
         errors.add("line " + n + ": " + e.getMessage());
         continue;

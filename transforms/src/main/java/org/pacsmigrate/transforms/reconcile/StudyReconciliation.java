@@ -17,9 +17,16 @@ import org.pacsmigrate.transforms.MetadataOverlay;
  * @param resolutions what became of each of the study's resolutions
  * @param patient the study's patient as archived, for the cross-study check; null when held or without a
  *     PatientID
+ * @param context what the review page shows of the study; null when it has no finding
  */
 public record StudyReconciliation(String studyUid, List<Finding> findings, boolean held, String heldReason,
-    Map<String, MetadataOverlay> metadata, List<ResolutionUse> resolutions, PatientSummary patient) {
+    Map<String, MetadataOverlay> metadata, List<ResolutionUse> resolutions, PatientSummary patient, StudyContext context) {
+
+  /** Without a context for the review page. */
+  public StudyReconciliation(String studyUid, List<Finding> findings, boolean held, String heldReason,
+      Map<String, MetadataOverlay> metadata, List<ResolutionUse> resolutions, PatientSummary patient) {
+    this(studyUid, findings, held, heldReason, metadata, resolutions, patient, null);
+  }
 
   public StudyReconciliation {
     findings = List.copyOf(findings);

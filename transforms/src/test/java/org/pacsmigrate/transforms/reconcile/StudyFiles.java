@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.pacsmigrate.format.charset.SpecificCharacterSet;
 import org.pacsmigrate.format.dicom.DataSet;
 import org.pacsmigrate.format.dicom.DicomElement;
@@ -119,5 +120,18 @@ final class StudyFiles {
 
   static DicomElement us(int tag, int value) {
     return DicomElement.ofBytes(tag, VR.US, new byte[] {(byte) value, (byte) (value >>> 8)});
+  }
+
+  /** As the archive step does it: each header read again, the study's changes laid over it (changed instances). */
+  static java.util.Map<String, DataSet> published(StudyReconciliation r, List<ParsedInstance> files)
+      throws IOException {
+    java.util.Map<String, DataSet> out = new java.util.TreeMap<>();
+    for (ParsedInstance p : files) {
+      org.pacsmigrate.transforms.MetadataOverlay changed = r.metadata().get(p.sopInstanceUid());
+      if (changed != null) {
+        out.put(p.sopInstanceUid(), changed.applyTo(org.pacsmigrate.transforms.SourceHeaders.reread(p).dataSet()));
+      }
+    }
+    return out;
   }
 }
