@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,13 +57,14 @@ class ReviewPageBrowserTest {
       // Filter by text: only the name finding; the formula is shown as text.
       WebElement find = browser.byId("f-text");
       find.sendKeys("hyperlink");
-      assertEquals(1, browser.number("shown"));
+      shown(browser, 1); // the text filter runs once typing pauses
       WebElement row = browser.driver.findElement(By.cssSelector("tr.finding[data-attribute='PatientName']"));
       assertTrue(row.getText().contains(FORMULA), row.getText());
       assertTrue(browser.driver.findElements(By.cssSelector("#studies a")).isEmpty(), "no markup from a value");
       pick(row, FORMULA);
       row.findElement(By.cssSelector("input.comment")).sendKeys("as registered");
       find.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE);
+      shown(browser, 3);
 
       // Filter by level: the study-level accession warning; pick the minority's value.
       new Select(browser.byId("f-level")).selectByValue("study");
@@ -119,6 +121,10 @@ class ReviewPageBrowserTest {
       assertEquals(pickedAccession, instance.get("00080050").get("Value").get(0).asText());
     }
     assertTrue(Files.exists(out.zip(heldStudy)));
+  }
+
+  private static void shown(ReviewBrowser browser, long n) {
+    browser.waitFor(Duration.ofSeconds(30), d -> browser.number("shown") == n);
   }
 
   /** Clicks the value containing {@code text} in a finding's row; returns the value as shown. */
