@@ -272,9 +272,22 @@ final class DicomWebHandler extends Handler.Abstract {
     if (request.getMethod().equals("HEAD")) {
       return;
     }
+    StudyFiles.BufferSink sink = buffer -> Content.Sink.write(response, false, buffer);
+    if (parts.stream().allMatch(p -> p.boundary().equals(boundary)
+        && p.data().offset() - p.entry().offset() == head.length)) {
+      // The stored entries are this answer's parts already: each part's head, data and the CRLF that starts the
+      // next delimiter as one slice of the file, the last entry whole (its tail closes the body). One write per
+      // frame, from the mapping.
+      for (int k = 0; k < parts.size(); k++) {
+        StudyFiles.Region entry = parts.get(k).entry();
+        long n = k + 1 < parts.size() ? head.length + parts.get(k).data().length() + CRLF.length : entry.length();
+        files.write(new StudyFiles.Region(entry.source(), entry.offset(), n), sink);
+      }
+      return;
+    }
     for (StoredPart part : parts) {
       Content.Sink.write(response, false, ByteBuffer.wrap(head));
-      files.write(part.data(), buffer -> Content.Sink.write(response, false, buffer));
+      files.write(part.data(), sink);
       Content.Sink.write(response, false, ByteBuffer.wrap(CRLF));
     }
     Content.Sink.write(response, true, ByteBuffer.wrap(end));

@@ -93,8 +93,8 @@ abstract class StudyFiles implements Closeable {
     if (!storedTail.equals(ByteBuffer.wrap(tail))) {
       throw new IOException("entry does not end with its part's closing boundary");
     }
-    return new StoredPart(part.mediaType(), part.transferSyntax(), new Region(source, offset + dataStart,
-        part.length()));
+    return new StoredPart(part.mediaType(), part.transferSyntax(), boundary, new Region(source, offset, size),
+        new Region(source, offset + dataStart, part.length()));
   }
 
   private static int indexOfCrlf(byte[] b) throws IOException {
