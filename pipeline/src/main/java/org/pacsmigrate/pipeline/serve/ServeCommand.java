@@ -44,6 +44,8 @@ public final class ServeCommand implements AutoCloseable {
     http.setRequestHeaderSize(64 * 1024);
     http.setOutputBufferSize(64 * 1024);
     ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    // Frames are hundreds of KB: a large send buffer lets one write hand the kernel a whole frame from the mapping.
+    connector.setAcceptedSendBufferSize(4 << 20);
     connector.setHost(bind);
     connector.setPort(port);
     server.addConnector(connector);
