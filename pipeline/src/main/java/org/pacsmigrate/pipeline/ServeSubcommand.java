@@ -30,6 +30,6 @@ final class ServeSubcommand {
       throw new UsageException("--port must be 0 to 65535");
     }
     String bind = a.optional("bind");
-    return ServeCommand.run(args, out, new ServeCommand.Args(archive, bind == null ? "127.0.0.1" : bind, p));
+    return ServeCommand.run(out, new ServeCommand.Args(archive, bind == null ? "127.0.0.1" : bind, p));
   }
 }

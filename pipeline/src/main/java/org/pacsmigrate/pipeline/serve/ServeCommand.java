@@ -1,6 +1,5 @@
 package org.pacsmigrate.pipeline.serve;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -65,14 +64,8 @@ public final class ServeCommand implements AutoCloseable {
   }
 
   /** The command line: prints what it serves and where, then serves until the process ends. */
-  public static int run(String[] args, PrintStream out, Args parsed) throws Exception {
-    Path output = Path.of(parsed.archive());
-    ServeCommand serve;
-    try {
-      serve = start(output, parsed.bind(), parsed.port());
-    } catch (IOException e) {
-      throw e;
-    }
+  public static int run(PrintStream out, Args parsed) throws Exception {
+    ServeCommand serve = start(Path.of(parsed.archive()), parsed.bind(), parsed.port());
     out.println("serving " + serve.studies() + " studies (" + serve.archive.zipCount() + " ZIPs, "
         + serve.archive.treeCount() + " in the tree layout) from " + serve.archive.folder());
     for (String u : serve.index.unreadable()) {
