@@ -151,7 +151,7 @@ class CloudStorageMigrationTest {
   /**
    * The tree on Cloud Storage: one object per entry, the bytes of the local ZIPs' entries, with the headers that
    * let a client GET them directly: metadata as gzipped DICOM JSON, frames and bulk data as multipart/related
-   * with the part's type and the boundary of its first line.
+   * with the part's type and transfer syntax and the boundary of its first line.
    */
   @Test
   void treeLayoutFromBucketToBucket() throws Exception {
@@ -172,7 +172,9 @@ class CloudStorageMigrationTest {
       String[] head = new String(bytes, 0, Math.min(bytes.length, 400), StandardCharsets.US_ASCII).split("\r\n");
       String firstLine = head[0];
       String partType = head[1].replaceFirst("^Content-Type: ", "").replaceFirst(";.*", "");
-      assertEquals("multipart/related; type=\"" + partType + "\"; boundary=" + firstLine.substring(2),
+      String syntax = head[1].replaceFirst(".*; transfer-syntax=", "");
+      assertEquals("multipart/related; type=\"" + partType + "\"; transfer-syntax=" + syntax + "; boundary="
+          + firstLine.substring(2),
           blob.getContentType(), name);
       assertEquals(null, blob.getContentEncoding(), name);
     }

@@ -23,7 +23,7 @@ import org.pacsmigrate.transforms.reconcile.ResolutionsException;
 
 /**
  * {@code java -jar dicomweb-migrate.jar [--input=DIR_OR_GS] [--output=DIR] [Beam options]} runs the migration;
- * {@code verify ...} and {@code export ...} as the first argument run those subcommands instead.
+ * {@code verify ...}, {@code export ...} and {@code serve ...} as the first argument run those subcommands instead.
  */
 public final class Main {
   private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
@@ -46,6 +46,9 @@ public final class Main {
       if (args.length > 0 && args[0].equals("bench")) {
         return BenchCommand.run(args, out);
       }
+      if (args.length > 0 && args[0].equals("serve")) {
+        return ServeSubcommand.run(args, out);
+      }
       if (java.util.Arrays.asList(args).contains("--help")) {
         help(out);
         return 0;
@@ -57,8 +60,14 @@ public final class Main {
       err.println("       java -jar dicomweb-migrate.jar " + VerifyCommand.USAGE.lines().findFirst().orElseThrow());
       err.println("       java -jar dicomweb-migrate.jar " + ExportCommand.USAGE.lines().findFirst().orElseThrow());
       err.println("       java -jar dicomweb-migrate.jar " + BenchCommand.USAGE.lines().findFirst().orElseThrow());
+      err.println("       java -jar dicomweb-migrate.jar "
+          + org.pacsmigrate.pipeline.serve.ServeCommand.USAGE.lines().findFirst().orElseThrow());
       return 2;
     } catch (IOException e) {
+      err.println("error: " + e);
+      return 1;
+    } catch (Exception e) {
+      // serve: the server could not start (the port is taken, say).
       err.println("error: " + e);
       return 1;
     }
@@ -70,6 +79,7 @@ public final class Main {
     out.println("       java -jar dicomweb-migrate.jar " + VerifyCommand.USAGE);
     out.println("       java -jar dicomweb-migrate.jar " + ExportCommand.USAGE);
     out.println("       java -jar dicomweb-migrate.jar " + BenchCommand.USAGE);
+    out.println("       java -jar dicomweb-migrate.jar " + org.pacsmigrate.pipeline.serve.ServeCommand.USAGE);
     out.println();
     PipelineOptionsFactory.printHelp(out, MigrationOptions.class);
     out.println("The Cloud Storage client for gs:// locations: --help=CloudStorageOptions.");

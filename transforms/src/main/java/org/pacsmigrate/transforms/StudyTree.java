@@ -20,7 +20,7 @@ import org.pacsmigrate.format.archive.Multipart;
  *   <li>{@code studies/{uid}/metadata}: {@code Content-Type: application/dicom+json},
  *       {@code Content-Encoding: gzip};</li>
  *   <li>frames and bulk data: {@code Content-Type: multipart/related; type="{the part's media type}";
- *       boundary={the boundary}}.</li>
+ *       transfer-syntax={the part's syntax}; boundary={the boundary}}.</li>
  * </ul>
  *
  * The metadata goes last, so a study appears (has metadata) only once all its entries are in place; entries an
@@ -78,7 +78,8 @@ final class StudyTree {
   /** The HTTP Content-Type for answering with a frame or bulk data entry as it is, from the part's own head. */
   private static ArchiveDestination.Headers partHeaders(ZipFile zip, ZipEntry e) throws IOException {
     try (Multipart.Part part = Multipart.read(zip.getInputStream(e), e.getSize())) {
-      return new ArchiveDestination.Headers(Multipart.responseContentType(part.mediaType()), null);
+      return new ArchiveDestination.Headers(
+          Multipart.responseContentType(part.mediaType(), part.transferSyntax(), ArchiveLayout.BOUNDARY), null);
     }
   }
 }

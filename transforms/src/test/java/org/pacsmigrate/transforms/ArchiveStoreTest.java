@@ -110,7 +110,8 @@ class ArchiveStoreTest {
         assertEquals("gzip", b.getContentEncoding(), name);
       } else {
         assertTrue(name.contains("/frames/") || name.contains("/bulkdata/"), name);
-        assertEquals("multipart/related; type=\"application/octet-stream\"; boundary=" + ArchiveLayout.BOUNDARY,
+        assertEquals("multipart/related; type=\"application/octet-stream\"; transfer-syntax=1.2.840.10008.1.2.1;"
+            + " boundary=" + ArchiveLayout.BOUNDARY,
             b.getContentType(), name);
         assertNull(b.getContentEncoding(), name);
       }

@@ -12,9 +12,12 @@ public final class ArchiveLayout {
    * so that it does not turn up in data by chance. Only token characters, so it never needs quoting.
    */
   public static final String BOUNDARY = "pacsmigrate.archive.part.5f0c2b7e9d4a1836e7b0c5f2a9d3e618";
-  /** How native frames and bulk data of a little endian source are labelled (only the byte order matters). */
+  /** How native frames and bulk data are labelled (only the byte order matters; always little endian). */
   public static final String NATIVE_LITTLE_ENDIAN = "1.2.840.10008.1.2.1";
-  /** How native frames and bulk data of a big endian source are labelled: they are kept as stored. */
+  /**
+   * How archives written before native values were swapped labelled those of a big endian source (kept as
+   * stored); still read by the exporter. Nothing is written with this label any more.
+   */
   public static final String NATIVE_BIG_ENDIAN = "1.2.840.10008.1.2.2";
   public static final String METADATA_CONTENT_TYPE = "application/dicom+json";
   /** The metadata entry holds gzip bytes under a name without ".gz"; a server sends this Content-Encoding. */

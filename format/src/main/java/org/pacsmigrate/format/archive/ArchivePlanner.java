@@ -70,11 +70,14 @@ final class ArchivePlanner {
       frames = FrameLocator.locate(new DicomFile(source, file.size(), file.hasPreamble(), file.fileMeta(), metadata,
           syntax, file.dataSetOffset(), file.warnings()));
     }
-    String byteOrder = syntax.bigEndian() ? ArchiveLayout.NATIVE_BIG_ENDIAN : ArchiveLayout.NATIVE_LITTLE_ENDIAN;
+    // Native values of a big endian source are written little endian (BigEndianValues), as PS3.18 defines the
+    // wire form; every native value in the archive is therefore labelled Explicit VR Little Endian.
+    String byteOrder = ArchiveLayout.NATIVE_LITTLE_ENDIAN;
     String frameType = pixels != null && pixels.isEncapsulated()
         ? Multipart.contentType(syntax.mediaType() == null ? ArchiveLayout.OCTET_STREAM : syntax.mediaType(), syntax.uid())
         : Multipart.contentType(ArchiveLayout.OCTET_STREAM, byteOrder);
-    return new InstancePlan(instance, withAvailableSyntax(metadata, syntax.uid()), series, sop,
+    String available = syntax.bigEndian() ? TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid() : syntax.uid();
+    return new InstancePlan(instance, withAvailableSyntax(metadata, available), series, sop,
         frames.isEmpty() ? 0 : pixelTag, frames, frameType, byteOrder);
   }
 
@@ -107,7 +110,10 @@ final class ArchivePlanner {
     }
   }
 
-  /** A copy with Available Transfer Syntax UID (0008,3002): the source's syntax, which frames are kept in. */
+  /**
+   * A copy with Available Transfer Syntax UID (0008,3002): the syntax the frames are kept in, the source's
+   * (Explicit VR Little Endian for a big endian source, whose native values are swapped).
+   */
   private static DataSet withAvailableSyntax(DataSet metadata, String syntaxUid) {
     DataSet copy = new DataSet();
     for (DicomElement e : metadata.elements()) {

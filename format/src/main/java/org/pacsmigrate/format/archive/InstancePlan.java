@@ -13,7 +13,8 @@ import org.pacsmigrate.format.p10.Frame;
  *
  * @param pixelTag the top-level pixel data element the frames come from, 0 when there are no frames
  * @param frameContentType Content-Type of every frame part of the instance
- * @param sourceByteOrder label of values copied from the source as stored (native frames, bulk ranges)
+ * @param sourceByteOrder label of native values copied from the source (frames, bulk ranges): always little
+ *     endian, those of a big endian source being swapped on the way
  */
 record InstancePlan(ArchiveInstance instance, DataSet published, String seriesUid, String sopUid, int pixelTag,
     List<Frame> frames, String frameContentType, String sourceByteOrder, List<BulkValue> bulkValues) {
@@ -29,6 +30,11 @@ record InstancePlan(ArchiveInstance instance, DataSet published, String seriesUi
 
   DicomFile file() {
     return instance.file();
+  }
+
+  /** The unit a native value of this VR is swapped by on its way into the archive: 1 when it is not. */
+  int swapUnit(org.pacsmigrate.format.dicom.VR vr) {
+    return instance.file().transferSyntax().bigEndian() ? Math.max(1, vr.unitSize()) : 1;
   }
 
   String source() {

@@ -84,6 +84,21 @@ public final class Multipart {
   }
 
   /**
+   * As {@link #responseContentType(String, String)} with the part's {@code transfer-syntax} parameter as well
+   * (PS3.18 8.7.3.5.2), so a client that reads only the response headers knows what the frames are:
+   * {@code multipart/related; type="image/jpeg"; transfer-syntax=1.2.840.10008.1.2.4.50; boundary=...}.
+   */
+  public static String responseContentType(String mediaType, String transferSyntax, String boundary) {
+    String type = responseContentType(mediaType, boundary);
+    if (transferSyntax == null) {
+      return type;
+    }
+    int at = type.lastIndexOf("; boundary=");
+    return type.substring(0, at) + "; transfer-syntax=" + Uids.requireValid(transferSyntax, "Transfer Syntax UID")
+        + type.substring(at);
+  }
+
+  /**
    * Reads the head of an entry of {@code entryLength} bytes and returns the part, positioned at its data. The
    * boundary comes from the first line, so parts written with any boundary are read.
    */

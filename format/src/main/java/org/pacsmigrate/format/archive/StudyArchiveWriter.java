@@ -12,13 +12,15 @@ import org.pacsmigrate.format.dicom.BulkData;
 import org.pacsmigrate.format.io.OutputChannel;
 import org.pacsmigrate.format.io.OutputWriteException;
 import org.pacsmigrate.format.io.PartialFiles;
+import org.pacsmigrate.format.dicom.DicomElement;
 import org.pacsmigrate.format.p10.BulkDataReader;
 import org.pacsmigrate.format.p10.Frame;
 
 /**
  * Writes one study's archive ZIP (README, "The archive"): the metadata, then per instance (by Series, then SOP
  * Instance UID) its frames 1..n and its bulk data by path. Frames and bulk ranges are copied from the sources
- * byte for byte, streamed, never held whole. The same instances always give the same bytes.
+ * byte for byte (native values of a big endian source swapped to little endian by their VR's unit), streamed,
+ * never held whole. The same instances always give the same bytes.
  *
  * <p>Everything that can make a study unarchivable (UIDs, a study mismatch, duplicate SOP Instance UIDs, frames
  * that cannot be located, metadata that cannot be encoded) is found before the first byte is written.
@@ -97,26 +99,33 @@ public final class StudyArchiveWriter {
       zip.entry(ArchiveLayout.metadataPath(study), metadata.length, o -> o.write(metadata));
       for (InstancePlan plan : prepared.plans()) {
         try (BulkDataReader reader = new BulkDataReader(plan.instance().source().open(), plan.file())) {
+          DicomElement pixels = plan.pixelTag() == 0 ? null : plan.published().get(plan.pixelTag());
+          int frameUnit = pixels == null || pixels.isEncapsulated() ? 1 : plan.swapUnit(pixels.vr());
           for (Frame frame : plan.frames()) {
             String name = ArchiveLayout.framePath(study, plan.seriesUid(), plan.sopUid(), frame.number());
             copy(zip, name, plan, plan.frameContentType(), frame.length(), o -> {
               for (BulkData range : frame.ranges()) {
-                reader.copy(range, o);
+                if (frameUnit > 1) {
+                  BigEndianValues.copy(reader, pixels.bulk(), range, frameUnit, o);
+                } else {
+                  reader.copy(range, o);
+                }
               }
             });
             frames++;
           }
           for (BulkValue value : plan.bulkValues()) {
             String name = ArchiveLayout.bulkDataPath(study, plan.seriesUid(), plan.sopUid(), value.path());
-            // Values held in memory are little endian already; ranges are copied as the source stores them.
+            // Values held in memory are little endian already; ranges of a big endian source are swapped.
             boolean inMemory = value.element().hasBytes();
-            String type = Multipart.contentType(ArchiveLayout.OCTET_STREAM,
-                inMemory ? ArchiveLayout.NATIVE_LITTLE_ENDIAN : plan.sourceByteOrder());
+            String type = Multipart.contentType(ArchiveLayout.OCTET_STREAM, plan.sourceByteOrder());
+            int unit = plan.swapUnit(value.element().vr());
             copy(zip, name, plan, type, value.length(), o -> {
               if (inMemory) {
                 o.write(value.element().bytes());
               } else {
-                reader.copy(value.element().bulk(), o);
+                BulkData range = value.element().bulk();
+                BigEndianValues.copy(reader, range, range, unit, o);
               }
             });
             bulkValues++;
