@@ -55,7 +55,7 @@ public final class ListFiles extends PTransform<PBegin, PCollectionTuple> {
       throw new IllegalArgumentException("an input folder or gs:// prefix is required");
     }
     // A bucket's input becomes the stem of a glob; names below it may hold anything, the stem may not.
-    if (input.matches(".*[*?\\[\\]{}].*")) {
+    if (!SourcePaths.isLocal(input) && input.matches(".*[*?\\[\\]{}].*")) {
       throw new IllegalArgumentException("the input location may not contain * ? [ ] { } (it is matched as a "
           + "pattern): " + input);
     }

@@ -39,10 +39,12 @@ class ListFilesTest {
 
   @Test
   void refusesAnInputThatWouldBeReadAsAPattern() {
-    assertThrows(IllegalArgumentException.class, () -> ListFiles.under("/pacs/[old]"));
-    assertThrows(IllegalArgumentException.class, () -> ListFiles.under("/pacs/*"));
+    assertThrows(IllegalArgumentException.class, () -> ListFiles.under("gs://bucket/pacs/[old]"));
+    assertThrows(IllegalArgumentException.class, () -> ListFiles.under("gs://bucket/pacs/*"));
     assertThrows(IllegalArgumentException.class, () -> ListFiles.under(" "));
-    ListFiles.under("/pacs/old (2009)");
+    ListFiles.under("gs://bucket/pacs/old (2009)");
+    // A folder is walked, not matched: its name may hold anything.
+    ListFiles.under("/pacs/[old] {2009}*");
   }
 
   /** Before: Beam's local glob dropped the names with a line break and decoded the others lossily. */
