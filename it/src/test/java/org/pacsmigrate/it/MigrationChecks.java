@@ -24,23 +24,28 @@ import org.pacsmigrate.format.p10.P10Reader;
 import org.pacsmigrate.pipeline.SamplePacs;
 import org.pacsmigrate.transforms.ManifestRow;
 import org.pacsmigrate.transforms.Outcome;
+import org.pacsmigrate.transforms.SourcePaths;
 
 /** What every migration must satisfy, whatever its input. */
 final class MigrationChecks {
   private MigrationChecks() {}
 
-  /** Each file under the input is in the manifest exactly once, and the manifest names nothing else. */
+  /**
+   * Each file under the input is in the manifest exactly once, and the manifest names nothing else (by the
+   * manifest's escaped form of each path, SourcePaths).
+   */
   static void everyFileOnce(Path input, MigrationOutput out) throws IOException {
     Set<String> files;
     try (Stream<Path> s = Files.walk(input)) {
-      files = s.filter(Files::isRegularFile).map(Path::toString).collect(Collectors.toCollection(TreeSet::new));
+      files = s.filter(Files::isRegularFile).map(SourcePaths::of)
+          .collect(Collectors.toCollection(TreeSet::new));
     }
     Map<String, Long> rows = out.rows().stream().collect(Collectors.groupingBy(ManifestRow::path, TreeMap::new,
         Collectors.counting()));
     assertEquals(files, rows.keySet(), "the manifest's paths are the input's files");
     rows.forEach((path, n) -> assertEquals(1L, n, path + " is in the manifest " + n + " times"));
     for (ManifestRow row : out.rows()) {
-      assertEquals(Files.size(Path.of(row.path())), row.size(), row.path());
+      assertEquals(Files.size(SourcePaths.toPath(row.path())), row.size(), row.path());
     }
   }
 

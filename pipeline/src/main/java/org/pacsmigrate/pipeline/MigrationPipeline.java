@@ -63,17 +63,18 @@ public final class MigrationPipeline {
     } else if (options.getRequireReference()) {
       throw new IllegalArgumentException("--requireReference needs --reference=FILE");
     }
-    WriteStudyArchives write = reconciliation.dryRun() ? WriteStudyArchives.dryRun() : WriteStudyArchives.to(store);
+    int maxInflationRatio = pipeline.getOptions().as(MigrationOptions.class).getMaxInflationRatio();
+    WriteStudyArchives write = (reconciliation.dryRun() ? WriteStudyArchives.dryRun() : WriteStudyArchives.to(store))
+        .withMaxInflationRatio(maxInflationRatio);
     ConflictReports conflictReports = ConflictReports.to(output);
 
     PCollectionTuple listing = pipeline.apply("ListFiles",
         ListFiles.under(input).followingLinks(pipeline.getOptions().as(MigrationOptions.class).getFollowLinks()));
     PCollectionTuple headers = listing.get(ListFiles.FILES)
-        .apply("ParseHeaders", ParseHeaders.create(reconciliation.rules()).withMaxInflationRatio(
-            pipeline.getOptions().as(MigrationOptions.class).getMaxInflationRatio()));
+        .apply("ParseHeaders", ParseHeaders.create(reconciliation.rules()).withMaxInflationRatio(maxInflationRatio));
     PCollectionTuple reconciled = headers.get(ParseHeaders.PARSED)
         .apply("GroupByStudy", GroupByStudy.create())
-        .apply("SetAsideDuplicates", SetAsideDuplicates.create())
+        .apply("SetAsideDuplicates", SetAsideDuplicates.create().withMaxInflationRatio(maxInflationRatio))
         .apply("ReconcileStudies", reconcile);
     PCollection<StudyResult> studies = reconciled.get(ReconcileStudies.STUDIES)
         .apply("WriteStudyArchives", write);

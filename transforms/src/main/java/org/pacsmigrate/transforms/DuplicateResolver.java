@@ -54,9 +54,16 @@ public final class DuplicateResolver {
       .thenComparing(ParsedInstance::path);
 
   private final Sources sources;
+  private final int maxInflationRatio;
 
   public DuplicateResolver(Sources sources) {
+    this(sources, org.pacsmigrate.format.p10.P10Reader.DEFAULT_MAX_INFLATION_RATIO);
+  }
+
+  /** @param maxInflationRatio the limit the files were parsed under */
+  public DuplicateResolver(Sources sources, int maxInflationRatio) {
     this.sources = sources;
+    this.maxInflationRatio = maxInflationRatio;
   }
 
   /** @param sameSop two or more files with one SOP Instance UID */
@@ -81,8 +88,8 @@ public final class DuplicateResolver {
     // The records carry no whole header: both are read again (duplicates are rare), checked against their digests.
     try (SeekableByteChannel ca = sources.open(a.path());
         SeekableByteChannel cb = sources.open(b.path())) {
-      DicomFile ha = SourceHeaders.reread(a, ca);
-      DicomFile hb = SourceHeaders.reread(b, cb);
+      DicomFile ha = SourceHeaders.reread(a, ca, maxInflationRatio);
+      DicomFile hb = SourceHeaders.reread(b, cb, maxInflationRatio);
       try (SourceBulkData sa = new SourceBulkData(ca, ha);
           SourceBulkData sb = new SourceBulkData(cb, hb)) {
         return new DataSetComparator(new FileValueDigester(ha, sa), new FileValueDigester(hb, sb), Set.of())

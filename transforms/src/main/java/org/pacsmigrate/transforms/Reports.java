@@ -1,7 +1,6 @@
 package org.pacsmigrate.transforms;
 
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.FlatMapElements;
@@ -18,8 +17,9 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 /**
  * Writes {@code {output}/reports/manifest.csv} (one row per input file) and {@code summary.json} (the counts).
  * Both come from the same rows: the files rejected when their header was read ({@link #REJECTED}) and every
- * study's result ({@link #STUDIES}). Written through Beam's file sinks (temporary files, then a rename), so a
- * report never exists half-written, and the same code writes to a bucket.
+ * study's result ({@link #STUDIES}). The summary is written by {@link WriteReportFile} (a temporary name, then a
+ * move; one upload in a bucket), the manifest by {@link ManifestParts} (parts, then joined under a temporary name
+ * and moved), so a report never exists half-written; a report that cannot be written fails the run.
  *
  * <p>The manifest's rows are in no particular order (sorting millions of rows would need one worker's memory);
  * sort it to compare two runs.
@@ -104,8 +104,7 @@ public final class Reports extends PTransform<PCollectionTuple, PDone> {
         .apply("ToJson", MapElements.into(TypeDescriptors.strings())
             .via(t -> Summary.json(t, (System.currentTimeMillis() - start) / 1000.0, dry)))
         .setCoder(StringUtf8Coder.of())
-        .apply("WriteSummary", TextIO.write().to(reportsDir(output) + "summary").withSuffix(".json")
-            .withoutSharding());
+        .apply("WriteSummary", WriteReportFile.to(summaryPath(output)));
     return PDone.in(input.getPipeline());
   }
 }

@@ -23,15 +23,25 @@ import org.slf4j.LoggerFactory;
 public final class SetAsideDuplicates
     extends PTransform<PCollection<KV<String, Iterable<ParsedInstance>>>, PCollection<DedupedStudy>> {
 
-  private SetAsideDuplicates() {}
+  private final int maxInflationRatio;
+
+  private SetAsideDuplicates(int maxInflationRatio) {
+    this.maxInflationRatio = maxInflationRatio;
+  }
 
   public static SetAsideDuplicates create() {
-    return new SetAsideDuplicates();
+    return new SetAsideDuplicates(org.pacsmigrate.format.p10.P10Reader.DEFAULT_MAX_INFLATION_RATIO);
+  }
+
+  /** @param maxInflationRatio the limit ParseHeaders applied: headers are read again under the same one */
+  public SetAsideDuplicates withMaxInflationRatio(int maxInflationRatio) {
+    return new SetAsideDuplicates(maxInflationRatio);
   }
 
   @Override
   public PCollection<DedupedStudy> expand(PCollection<KV<String, Iterable<ParsedInstance>>> studies) {
-    return studies.apply("ResolveDuplicates", ParDo.of(new DedupFn())).setCoder(DedupedStudy.Coder.of());
+    return studies.apply("ResolveDuplicates", ParDo.of(new DedupFn(maxInflationRatio)))
+        .setCoder(DedupedStudy.Coder.of());
   }
 
   /** The order instances are archived in (and handed on in): by Series, then SOP Instance UID. */
@@ -42,6 +52,11 @@ public final class SetAsideDuplicates
     private static final Logger LOG = LoggerFactory.getLogger(SetAsideDuplicates.class);
     private final Counter duplicates = MigrationMetrics.counter(MigrationMetrics.DUPLICATES);
     private final Counter studiesFailed = MigrationMetrics.counter(MigrationMetrics.STUDIES_FAILED);
+    private final int maxInflationRatio;
+
+    DedupFn(int maxInflationRatio) {
+      this.maxInflationRatio = maxInflationRatio;
+    }
 
     @ProcessElement
     public void process(@Element KV<String, Iterable<ParsedInstance>> study, OutputReceiver<DedupedStudy> out) {
@@ -64,7 +79,7 @@ public final class SetAsideDuplicates
       for (ParsedInstance f : files) {
         bySop.computeIfAbsent(f.sopInstanceUid(), k -> new ArrayList<>()).add(f);
       }
-      DuplicateResolver resolver = new DuplicateResolver(SourceChannels::open);
+      DuplicateResolver resolver = new DuplicateResolver(SourceChannels::open, maxInflationRatio);
       List<ParsedInstance> kept = new ArrayList<>();
       List<ManifestRow> rows = new ArrayList<>();
       for (List<ParsedInstance> sameSop : bySop.values()) {

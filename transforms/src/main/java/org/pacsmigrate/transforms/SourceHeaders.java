@@ -24,15 +24,25 @@ public final class SourceHeaders {
   }
 
   public static DicomFile reread(ParsedInstance p) throws IOException {
+    return reread(p, P10Reader.DEFAULT_MAX_INFLATION_RATIO);
+  }
+
+  /** @param maxInflationRatio the limit the file was parsed under (a file swapped for a bomb meets it again) */
+  public static DicomFile reread(ParsedInstance p, int maxInflationRatio) throws IOException {
     try (SeekableByteChannel channel = SourceChannels.open(p.path())) {
-      return reread(p, channel);
+      return reread(p, channel, maxInflationRatio);
     }
   }
 
-  /** Reads the header from {@code channel} (positioned anywhere; it is read from the start). */
   public static DicomFile reread(ParsedInstance p, SeekableByteChannel channel) throws IOException {
+    return reread(p, channel, P10Reader.DEFAULT_MAX_INFLATION_RATIO);
+  }
+
+  /** Reads the header from {@code channel} (positioned anywhere; it is read from the start). */
+  public static DicomFile reread(ParsedInstance p, SeekableByteChannel channel, int maxInflationRatio)
+      throws IOException {
     channel.position(0);
-    DicomFile header = new P10Reader().read(p.path(), channel);
+    DicomFile header = new P10Reader(P10Reader.DEFAULT_BULK_THRESHOLD, maxInflationRatio).read(p.path(), channel);
     if (!MessageDigest.isEqual(HeaderDigest.of(header), p.headerDigest())) {
       throw new SourceChangedException(p.path() + " changed since its header was read (the header differs)");
     }

@@ -29,26 +29,33 @@ import org.slf4j.LoggerFactory;
 public final class WriteStudyArchives extends PTransform<PCollection<ReconciledStudy>, PCollection<StudyResult>> {
   public static final String DRY_RUN_REASON = "dry run: would be archived";
   private final ArchiveStore store;
+  private final int maxInflationRatio;
 
-  private WriteStudyArchives(ArchiveStore store) {
+  private WriteStudyArchives(ArchiveStore store, int maxInflationRatio) {
     this.store = store;
+    this.maxInflationRatio = maxInflationRatio;
   }
 
   public static WriteStudyArchives to(ArchiveStore store) {
     if (store == null) {
       throw new IllegalArgumentException("an archive store is required (or use dryRun())");
     }
-    return new WriteStudyArchives(store);
+    return new WriteStudyArchives(store, org.pacsmigrate.format.p10.P10Reader.DEFAULT_MAX_INFLATION_RATIO);
   }
 
   /** Decides the outcomes and writes no ZIP. */
   public static WriteStudyArchives dryRun() {
-    return new WriteStudyArchives(null);
+    return new WriteStudyArchives(null, org.pacsmigrate.format.p10.P10Reader.DEFAULT_MAX_INFLATION_RATIO);
+  }
+
+  /** @param maxInflationRatio the limit ParseHeaders applied: headers are read again under the same one */
+  public WriteStudyArchives withMaxInflationRatio(int maxInflationRatio) {
+    return new WriteStudyArchives(store, maxInflationRatio);
   }
 
   @Override
   public PCollection<StudyResult> expand(PCollection<ReconciledStudy> studies) {
-    return studies.apply("WriteStudyZip", ParDo.of(new WriteFn(store))).setCoder(StudyResult.Coder.of());
+    return studies.apply("WriteStudyZip", ParDo.of(new WriteFn(store, maxInflationRatio))).setCoder(StudyResult.Coder.of());
   }
 
   /** Every file of a study rejected because its ZIP could not be written; the reason names the exception. */
@@ -87,8 +94,11 @@ public final class WriteStudyArchives extends PTransform<PCollection<ReconciledS
       return study;
     }
 
-    WriteFn(ArchiveStore store) {
+    private final int maxInflationRatio;
+
+    WriteFn(ArchiveStore store, int maxInflationRatio) {
       this.store = store;
+      this.maxInflationRatio = maxInflationRatio;
     }
 
     @ProcessElement
@@ -110,7 +120,7 @@ public final class WriteStudyArchives extends PTransform<PCollection<ReconciledS
         List<ArchiveInstance> instances = new ArrayList<>();
         for (ParsedInstance p : kept) {
           // Only a lean record crossed the shuffle: the header is read again (and must be the one parsed).
-          DicomFile header = SourceHeaders.reread(p);
+          DicomFile header = SourceHeaders.reread(p, maxInflationRatio);
           instances.add(new ArchiveInstance(header, study.metadataOf(p, header.dataSet()),
               SourceChannels.opener(p.path())));
         }
