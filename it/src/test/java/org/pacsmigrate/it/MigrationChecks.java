@@ -127,7 +127,7 @@ final class MigrationChecks {
         continue;
       }
       DicomFile header;
-      try (FileChannel ch = FileChannel.open(Path.of(row.path()))) {
+      try (FileChannel ch = FileChannel.open(SourcePaths.toPath(row.path()))) {
         header = reader.read(row.path(), ch);
       }
       assertEquals(header.dataSet().asciiString(Tag.StudyInstanceUID), row.study(), row.path());
