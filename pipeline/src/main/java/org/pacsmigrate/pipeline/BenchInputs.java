@@ -1,15 +1,15 @@
 package org.pacsmigrate.pipeline;
 
+import static org.pacsmigrate.pipeline.SyntheticElements.text;
+import static org.pacsmigrate.pipeline.SyntheticElements.uid;
+import static org.pacsmigrate.pipeline.SyntheticElements.us;
+
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.math.BigInteger;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
-import java.util.UUID;
 import org.pacsmigrate.format.dicom.DataSet;
 import org.pacsmigrate.format.dicom.DicomElement;
 import org.pacsmigrate.format.dicom.Tag;
@@ -98,11 +98,11 @@ final class BenchInputs {
 
   /** A plausible header: one patient per study, one series per study. */
   private DataSet header(String kind, int study, int instance, String sopClass, String modality) {
-    String studyUid = uid(kind + "/study/" + study);
+    String studyUid = uidOf(kind + "/study/" + study);
     DataSet ds = new DataSet();
     ds.put(text(Tag.SpecificCharacterSet, VR.CS, "ISO_IR 100"));
     ds.put(uid(Tag.SOPClassUID, sopClass));
-    ds.put(uid(Tag.SOPInstanceUID, uid(kind + "/study/" + study + "/instance/" + instance)));
+    ds.put(uid(Tag.SOPInstanceUID, uidOf(kind + "/study/" + study + "/instance/" + instance)));
     ds.put(text(0x00080012, VR.DA, "20240101")); // InstanceCreationDate
     ds.put(text(0x00080013, VR.TM, String.format("12%04d", instance % 10000))); // InstanceCreationTime
     ds.put(text(Tag.StudyDate, VR.DA, "20240101"));
@@ -114,7 +114,7 @@ final class BenchInputs {
     ds.put(text(Tag.PatientID, VR.LO, String.format("BENCH%06d", study)));
     ds.put(text(0x00100030, VR.DA, "19700101")); // PatientBirthDate
     ds.put(uid(Tag.StudyInstanceUID, studyUid));
-    ds.put(uid(Tag.SeriesInstanceUID, uid(kind + "/study/" + study + "/series/1")));
+    ds.put(uid(Tag.SeriesInstanceUID, uidOf(kind + "/study/" + study + "/series/1")));
     ds.put(text(0x00200010, VR.SH, Integer.toString(study % 100000))); // StudyID
     ds.put(text(0x00200011, VR.IS, "1")); // SeriesNumber
     ds.put(text(0x00200013, VR.IS, Integer.toString(instance))); // InstanceNumber
@@ -153,21 +153,7 @@ final class BenchInputs {
   }
 
   /** A UID under 2.25 (PS3.5 B.2) from a name, so the same size always gives the same UIDs. */
-  private static String uid(String name) {
-    UUID u = UUID.nameUUIDFromBytes(("dicomweb-migrate bench " + name).getBytes(StandardCharsets.UTF_8));
-    ByteBuffer b = ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
-    return "2.25." + new BigInteger(1, b.array());
-  }
-
-  private static DicomElement text(int tag, VR vr, String value) {
-    return DicomElement.ofBytes(tag, vr, value.getBytes(StandardCharsets.ISO_8859_1));
-  }
-
-  private static DicomElement uid(int tag, String value) {
-    return DicomElement.ofBytes(tag, VR.UI, value.getBytes(StandardCharsets.US_ASCII));
-  }
-
-  private static DicomElement us(int tag, int value) {
-    return DicomElement.ofBytes(tag, VR.US, new byte[] {(byte) value, (byte) (value >>> 8)});
+  private static String uidOf(String name) {
+    return SyntheticElements.uidFromName("dicomweb-migrate bench " + name);
   }
 }

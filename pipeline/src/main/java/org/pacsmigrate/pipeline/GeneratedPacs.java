@@ -1,17 +1,17 @@
 package org.pacsmigrate.pipeline;
 
+import static org.pacsmigrate.pipeline.SyntheticElements.us;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
-import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
-import java.util.UUID;
 import org.pacsmigrate.format.dicom.DataSet;
 import org.pacsmigrate.format.dicom.DicomElement;
 import org.pacsmigrate.format.dicom.Tag;
@@ -129,7 +129,7 @@ public final class GeneratedPacs {
     text(ds, 0x00080012, VR.DA, day);
     text(ds, 0x00080013, VR.TM, String.format("10%02d%02d.%03d", instance / 60 % 60, instance % 60, series));
     uid(ds, Tag.SOPClassUID, CT_IMAGE);
-    uid(ds, Tag.SOPInstanceUID, uid(study + "/" + series + "/" + instance));
+    uid(ds, Tag.SOPInstanceUID, uidOf(study + "/" + series + "/" + instance));
     text(ds, Tag.StudyDate, VR.DA, day);
     text(ds, 0x00080021, VR.DA, day);
     text(ds, 0x00080023, VR.DA, day);
@@ -155,14 +155,14 @@ public final class GeneratedPacs {
     text(ds, 0x00181150, VR.IS, "500");
     text(ds, 0x00181151, VR.IS, "200");
     text(ds, 0x00185100, VR.CS, "HFS");
-    uid(ds, Tag.StudyInstanceUID, uid(Integer.toString(study)));
-    uid(ds, Tag.SeriesInstanceUID, uid(study + "/" + series));
+    uid(ds, Tag.StudyInstanceUID, uidOf(Integer.toString(study)));
+    uid(ds, Tag.SeriesInstanceUID, uidOf(study + "/" + series));
     text(ds, 0x00200010, VR.SH, Integer.toString(study));
     text(ds, 0x00200011, VR.IS, Integer.toString(series));
     text(ds, 0x00200013, VR.IS, Integer.toString(instance + 1));
     text(ds, 0x00200032, VR.DS, String.format("-250\\-250\\%d", -instance));
     text(ds, 0x00200037, VR.DS, "1\\0\\0\\0\\1\\0");
-    uid(ds, 0x00200052, uid(study + "/frame"));
+    uid(ds, 0x00200052, uidOf(study + "/frame"));
     text(ds, 0x00201041, VR.DS, Integer.toString(-instance));
     ds.put(us(Tag.SamplesPerPixel, 1));
     text(ds, Tag.PhotometricInterpretation, VR.CS, "MONOCHROME2");
@@ -193,15 +193,8 @@ public final class GeneratedPacs {
     ds.put(DicomElement.ofBytes(tag, VR.UI, b.length % 2 == 1 ? java.util.Arrays.copyOf(b, b.length + 1) : b));
   }
 
-  private static DicomElement us(int tag, int value) {
-    return DicomElement.ofBytes(tag, VR.US, new byte[] {(byte) value, (byte) (value >>> 8)});
-  }
-
   /** A UID under 2.25 (PS3.5 B.2) from a name. */
-  private String uid(String name) {
-    UUID u = UUID.nameUUIDFromBytes(("dicomweb-migrate generated " + kind + " " + name)
-        .getBytes(StandardCharsets.UTF_8));
-    ByteBuffer b = ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
-    return "2.25." + new BigInteger(1, b.array());
+  private String uidOf(String name) {
+    return SyntheticElements.uidFromName("dicomweb-migrate generated " + kind + " " + name);
   }
 }

@@ -1,10 +1,12 @@
 package org.pacsmigrate.pipeline;
 
+import static org.pacsmigrate.pipeline.SyntheticElements.text;
+import static org.pacsmigrate.pipeline.SyntheticElements.uid;
+import static org.pacsmigrate.pipeline.SyntheticElements.us;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.math.BigInteger;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +15,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.UUID;
 import org.pacsmigrate.format.dicom.DataSet;
 import org.pacsmigrate.format.dicom.DicomElement;
 import org.pacsmigrate.format.dicom.Tag;
@@ -176,7 +177,7 @@ public final class SamplePacs {
     for (int i = 0; i < plan.invalidUidFiles(); i++) {
       Instance original = pick(studies, n++);
       DataSet bad = copyOf(original.dataSet());
-      bad.put(uid(Tag.SOPInstanceUID, uid("bad-uid/" + i) + ".0" + (i + 1)));
+      bad.put(uid(Tag.SOPInstanceUID, uidOf("bad-uid/" + i) + ".0" + (i + 1)));
       Path path = dir.resolve("damaged").resolve("invalid-uid-" + (i + 1) + ".dcm");
       write(path, bad);
       record(path, Outcome.REJECTED, bad);
@@ -200,20 +201,20 @@ public final class SamplePacs {
   }
 
   private List<Instance> writeStudy(Path dir, int s) throws IOException {
-    String studyUid = uid("study/" + s);
+    String studyUid = uidOf("study/" + s);
     LocalDate date = LocalDate.of(2019, 1, 1).plusDays(s * 17L);
     String day = date.format(DateTimeFormatter.BASIC_ISO_DATE);
     int series = between(plan.minSeries(), plan.maxSeries());
     List<Instance> written = new ArrayList<>();
     for (int r = 1; r <= series; r++) {
-      String seriesUid = uid("study/" + s + "/series/" + r);
+      String seriesUid = uidOf("study/" + s + "/series/" + r);
       int instances = between(plan.minInstances(), plan.maxInstances());
       for (int i = 1; i <= instances; i++) {
         boolean multiFrame = r == 1 && i == 1;
         DataSet ds = new DataSet();
         ds.put(text(Tag.SpecificCharacterSet, VR.CS, "ISO_IR 100"));
         ds.put(uid(Tag.SOPClassUID, multiFrame ? MULTIFRAME_GRAYSCALE_BYTE_SC : MR_IMAGE));
-        ds.put(uid(Tag.SOPInstanceUID, uid("study/" + s + "/series/" + r + "/instance/" + i)));
+        ds.put(uid(Tag.SOPInstanceUID, uidOf("study/" + s + "/series/" + r + "/instance/" + i)));
         ds.put(text(INSTANCE_CREATION_DATE, VR.DA, day));
         ds.put(text(INSTANCE_CREATION_TIME, VR.TM, String.format("12%02d%02d", r, i)));
         ds.put(text(Tag.StudyDate, VR.DA, day));
@@ -303,11 +304,8 @@ public final class SamplePacs {
   }
 
   /** A UID under 2.25 (PS3.5 B.2) from a name, so the same plan always has the same UIDs. */
-  private String uid(String name) {
-    UUID u = UUID.nameUUIDFromBytes(("dicomweb-migrate sample " + plan.seed() + " " + name)
-        .getBytes(StandardCharsets.UTF_8));
-    ByteBuffer b = ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
-    return "2.25." + new BigInteger(1, b.array());
+  private String uidOf(String name) {
+    return SyntheticElements.uidFromName("dicomweb-migrate sample " + plan.seed() + " " + name);
   }
 
   private static void write(Path path, DataSet ds) throws IOException {
@@ -323,17 +321,5 @@ public final class SamplePacs {
     DataSet copy = new DataSet();
     ds.elements().forEach(copy::put);
     return copy;
-  }
-
-  private static DicomElement text(int tag, VR vr, String value) {
-    return DicomElement.ofBytes(tag, vr, value.getBytes(StandardCharsets.ISO_8859_1));
-  }
-
-  private static DicomElement uid(int tag, String value) {
-    return DicomElement.ofBytes(tag, VR.UI, value.getBytes(StandardCharsets.US_ASCII));
-  }
-
-  private static DicomElement us(int tag, int value) {
-    return DicomElement.ofBytes(tag, VR.US, new byte[] {(byte) value, (byte) (value >>> 8)});
   }
 }
