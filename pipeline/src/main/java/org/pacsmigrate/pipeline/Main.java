@@ -1,5 +1,8 @@
 package org.pacsmigrate.pipeline;
 
+import org.pacsmigrate.format.io.OutputWriteException;
+import org.pacsmigrate.transforms.delta.IndexCommit;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -126,9 +129,13 @@ public final class Main {
     DirectRunnerDefaults.apply(args, options);
 
     MigrationPipeline.Reconciliation reconciliation = reconciliation(options);
+    MigrationPipeline.Passes passes = RunPasses.decide(options, input, output, reconciliation, start);
+    if (passes != null) {
+      out.println(passes.prior().line());
+    }
     Pipeline pipeline = Pipeline.create(options);
     try {
-      MigrationPipeline.build(pipeline, input, output, start, reconciliation);
+      MigrationPipeline.build(pipeline, input, output, start, reconciliation, passes);
     } catch (IllegalArgumentException e) {
       // The transforms check their configuration when constructed (an unsupported output, say).
       throw new UsageException(e.getMessage());
@@ -163,6 +170,14 @@ public final class Main {
     if (state != PipelineResult.State.DONE) {
       out.println("The job ended " + state + "; rerunning into the same output is safe.");
       return 1;
+    }
+    if (passes != null) {
+      try {
+        IndexCommit.commit(passes.index());
+      } catch (OutputWriteException e) {
+        out.println("The job failed: cannot write the output " + output + ": " + e.getMessage());
+        return 1;
+      }
     }
     printResult(output, options.getDryRun(), out);
     return 0;
@@ -214,6 +229,12 @@ public final class Main {
             + "%s out%n", s.get("seconds").asDouble(), s.get("files").asLong(), s.get("archived").asLong(),
         s.get("duplicate").asLong(), s.get("rejected").asLong(), s.get("held").asLong(), s.get("studies").asLong(),
         ProgressReporter.bytes(s.get("bytesIn").asLong()), ProgressReporter.bytes(s.get("bytesOut").asLong()));
+    if (s.path("studiesUnchanged").asLong() > 0 || s.path("studiesMissingFromSource").asLong() > 0) {
+      out.printf("Delta:    %d studies written, %d left as they were (%d files), %d missing from source (kept; "
+              + "%s)%n", s.get("studiesWritten").asLong(), s.get("studiesUnchanged").asLong(),
+          s.get("filesUnchanged").asLong(), s.get("studiesMissingFromSource").asLong(),
+          Reports.missingFromSourcePath(output));
+    }
     out.println(dryRun ? "Dry run:  no archive written; the manifest gives the outcomes a run would give"
         : "Archive:  " + (output.endsWith("/") ? output : output + "/") + "archive");
     out.println("Manifest: " + Reports.manifestPath(output));

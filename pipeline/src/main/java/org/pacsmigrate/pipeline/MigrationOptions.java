@@ -94,4 +94,12 @@ public interface MigrationOptions extends PipelineOptions {
   boolean getFollowLinks();
 
   void setFollowLinks(boolean value);
+
+  @Description("Read every file and write every study again, whatever the output's index of earlier runs says "
+      + "(default: a run into an output that holds an earlier run of the same source reads only new or changed "
+      + "files and writes only their studies; see {output}/index/).")
+  @Default.Boolean(false)
+  boolean getFull();
+
+  void setFull(boolean value);
 }

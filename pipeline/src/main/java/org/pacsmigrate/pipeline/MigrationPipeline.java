@@ -1,12 +1,23 @@
 package org.pacsmigrate.pipeline;
 
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.pacsmigrate.transforms.ArchiveStore;
 import org.pacsmigrate.transforms.ConflictReports;
 import org.pacsmigrate.transforms.GroupByStudy;
 import org.pacsmigrate.transforms.ListFiles;
+import org.pacsmigrate.transforms.ListedFile;
+import org.pacsmigrate.transforms.ParsedInstance;
+import org.pacsmigrate.transforms.delta.JournalInstances;
+import org.pacsmigrate.transforms.delta.PriorRun;
+import org.pacsmigrate.transforms.delta.ReadPriorRun;
+import org.pacsmigrate.transforms.delta.ReuseUnchangedFiles;
+import org.pacsmigrate.transforms.delta.RunIndex;
+import org.pacsmigrate.transforms.delta.WriteChangedStudies;
 import org.pacsmigrate.transforms.ParseHeaders;
 import org.pacsmigrate.transforms.ReconcileStudies;
 import org.pacsmigrate.transforms.Reports;
@@ -20,7 +31,9 @@ import org.pacsmigrate.transforms.gcs.CloudStorageOptions;
 
 /**
  * The job's shape: ListFiles, ParseHeaders, GroupByStudy, SetAsideDuplicates, ReconcileStudies,
- * WriteStudyArchives, then Reports and ConflictReports.
+ * WriteStudyArchives, then Reports and ConflictReports. A run that keeps an index records each instance and each
+ * written study in it (JournalInstances, WriteChangedStudies); a delta run first reads the earlier runs' index
+ * (ReadPriorRun), reads only new or changed files (ReuseUnchangedFiles) and writes only changed studies.
  */
 public final class MigrationPipeline {
   private MigrationPipeline() {}
@@ -46,8 +59,20 @@ public final class MigrationPipeline {
     build(pipeline, input, output, startMillis, Reconciliation.defaults());
   }
 
+  /**
+   * A run that keeps an index ({@link RunIndex}) and, unless {@code prior} is a full run, does only what changed
+   * since the runs it names.
+   */
+  public record Passes(RunIndex index, PriorRun prior) {}
+
   public static void build(Pipeline pipeline, String input, String output, long startMillis,
       Reconciliation reconciliation) {
+    build(pipeline, input, output, startMillis, reconciliation, null);
+  }
+
+  /** @param passes the index to keep and the earlier runs to build on; null for a run that keeps none */
+  public static void build(Pipeline pipeline, String input, String output, long startMillis,
+      Reconciliation reconciliation, Passes passes) {
     // Constructed before anything is applied, so a bad output fails here and not on a worker.
     ArchiveStore store = ArchiveStore.under(output,
         ArchiveStore.Layout.parse(pipeline.getOptions().as(MigrationOptions.class).getLayout()),
@@ -70,14 +95,33 @@ public final class MigrationPipeline {
 
     PCollectionTuple listing = pipeline.apply("ListFiles",
         ListFiles.under(input).followingLinks(pipeline.getOptions().as(MigrationOptions.class).getFollowLinks()));
-    PCollectionTuple headers = listing.get(ListFiles.FILES)
+    PCollection<ListedFile> toParse = listing.get(ListFiles.FILES);
+    PCollectionTuple prior = null;
+    PCollection<KV<String, ParsedInstance>> unchanged = null;
+    if (passes != null && !passes.prior().isFull()) {
+      prior = pipeline.apply("ReadPriorRun", ReadPriorRun.from(passes.prior().journals()));
+      PCollectionTuple split = toParse.apply("ReuseUnchangedFiles",
+          ReuseUnchangedFiles.against(prior.get(ReadPriorRun.INSTANCES)));
+      toParse = split.get(ReuseUnchangedFiles.TO_PARSE);
+      unchanged = split.get(ReuseUnchangedFiles.UNCHANGED);
+    }
+    PCollectionTuple headers = toParse
         .apply("ParseHeaders", ParseHeaders.create(reconciliation.rules()).withMaxInflationRatio(maxInflationRatio));
-    PCollectionTuple reconciled = headers.get(ParseHeaders.PARSED)
+    PCollection<KV<String, ParsedInstance>> instances = headers.get(ParseHeaders.PARSED);
+    if (unchanged != null) {
+      instances = PCollectionList.of(instances).and(unchanged).apply("AllInstances", Flatten.pCollections());
+    }
+    if (passes != null) {
+      instances.apply("JournalInstances", JournalInstances.to(passes.index()));
+    }
+    PCollectionTuple reconciled = instances
         .apply("GroupByStudy", GroupByStudy.create())
         .apply("SetAsideDuplicates", SetAsideDuplicates.create().withMaxInflationRatio(maxInflationRatio))
         .apply("ReconcileStudies", reconcile);
     PCollection<StudyResult> studies = reconciled.get(ReconcileStudies.STUDIES)
-        .apply("WriteStudyArchives", write);
+        .apply("WriteStudyArchives", passes == null || reconciliation.dryRun() ? write
+            : WriteChangedStudies.with(write.writer(), store.layout().name().toLowerCase(java.util.Locale.ROOT),
+                passes.index(), prior == null ? null : prior.get(ReadPriorRun.STUDIES)));
     reconciled.get(ReconcileStudies.CONFLICTS).apply("ConflictReports",
         conflictReports.withStudies(reconciled.get(ReconcileStudies.CONTEXTS)));
     PCollectionTuple.of(Reports.REJECTED, headers.get(ParseHeaders.REJECTED))

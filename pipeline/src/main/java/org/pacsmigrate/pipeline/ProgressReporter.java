@@ -81,6 +81,12 @@ final class ProgressReporter implements AutoCloseable {
         c.getOrDefault(MigrationMetrics.FILES_REJECTED, 0L), c.getOrDefault(MigrationMetrics.DUPLICATES, 0L),
         c.getOrDefault(MigrationMetrics.STUDIES_WRITTEN, 0L), c.getOrDefault(MigrationMetrics.STUDIES_FAILED, 0L),
         bytes(c.getOrDefault(MigrationMetrics.BYTES_WRITTEN, 0L))));
+    long filesUnchanged = c.getOrDefault(MigrationMetrics.FILES_UNCHANGED, 0L);
+    long studiesUnchanged = c.getOrDefault(MigrationMetrics.STUDIES_UNCHANGED, 0L);
+    if (filesUnchanged > 0 || studiesUnchanged > 0) {
+      // A delta run: files not read again, studies not written again.
+      line.append(String.format("  unchanged %,d files, %,d studies", filesUnchanged, studiesUnchanged));
+    }
     line.append(String.format("  |  %,d files done, %.1f MB/s", done, seconds > 0 ? mb / seconds : 0.0));
     if (listedAt >= 0 && listed > 0) {
       line.append(String.format(", %d%%", Math.min(100, done * 100 / listed)));

@@ -107,6 +107,17 @@ public final class ArchiveStore implements Serializable {
     return Path.of(output, "archive", ArchiveLayout.zipName(studyUid));
   }
 
+  /**
+   * The local file that stands for a study's archive once written: its ZIP, or in the tree its metadata (written
+   * last). Null for a bucket, where a delta run does not look.
+   */
+  public Path stampedFile(String studyUid) {
+    if (inBucket()) {
+      return null;
+    }
+    return layout == Layout.ZIP ? target(studyUid) : Path.of(output, "archive", ArchiveLayout.metadataPath(studyUid));
+  }
+
   ArchiveDestination destination() {
     if (inBucket()) {
       BucketResourceId archive = BucketResourceId.parse(output, true)

@@ -14,6 +14,10 @@ public final class MigrationMetrics {
   public static final String FILES_REJECTED = "filesRejected";
   public static final String DUPLICATES = "duplicates";
   public static final String STUDIES_WRITTEN = "studiesWritten";
+  /** Studies a delta run left as an earlier run wrote them. */
+  public static final String STUDIES_UNCHANGED = "studiesUnchanged";
+  /** Files a delta run took from the index instead of reading their header again. */
+  public static final String FILES_UNCHANGED = "filesUnchanged";
   public static final String STUDIES_FAILED = "studiesFailed";
   public static final String STUDIES_HELD = "studiesHeld";
   public static final String INSTANCES_RECONCILED = "instancesReconciled";
@@ -26,7 +30,7 @@ public final class MigrationMetrics {
 
   private MigrationMetrics() {}
 
-  static Counter counter(String name) {
+  public static Counter counter(String name) {
     return Metrics.counter(NAMESPACE, name);
   }
 }

@@ -48,7 +48,8 @@ public final class OutputFolder {
   public static int prepare(String output) throws IOException {
     if (inBucket(output)) {
       int removed = sweepBucket(output);
-      for (String report : List.of(Reports.manifestPath(output), Reports.summaryPath(output))) {
+      for (String report : List.of(Reports.manifestPath(output), Reports.summaryPath(output),
+        Reports.missingFromSourcePath(output))) {
         deleteObject(report);
       }
       return removed;
@@ -75,7 +76,8 @@ public final class OutputFolder {
       }
     }
     int removed = sweepLocal(root);
-    for (String report : List.of(Reports.manifestPath(output), Reports.summaryPath(output))) {
+    for (String report : List.of(Reports.manifestPath(output), Reports.summaryPath(output),
+        Reports.missingFromSourcePath(output))) {
       try {
         Files.deleteIfExists(Path.of(report));
       } catch (IOException e) {

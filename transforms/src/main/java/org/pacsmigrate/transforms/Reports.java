@@ -60,6 +60,13 @@ public final class Reports extends PTransform<PCollectionTuple, PDone> {
     return reportsDir(output) + "manifest.csv";
   }
 
+  /** The studies whose files are all gone from the source but whose archive an earlier run wrote (kept). */
+  public static String missingFromSourcePath(String output) {
+    return reportsDir(output) + "missing-from-source.csv";
+  }
+
+  public static final String MISSING_FROM_SOURCE_HEADER = "study,archiveBytes";
+
   public static String summaryPath(String output) {
     return reportsDir(output) + "summary.json";
   }
@@ -88,6 +95,14 @@ public final class Reports extends PTransform<PCollectionTuple, PDone> {
     rows.apply("ToCsv", MapElements.into(TypeDescriptors.strings()).via(ManifestRow::toCsv))
         .setCoder(StringUtf8Coder.of())
         .apply("WriteManifest", new ManifestParts(reportsDir(output), ManifestRow.CSV_HEADER));
+
+    studies
+        .apply("MissingFromSource", FlatMapElements.into(TypeDescriptors.strings())
+            .via((StudyResult st) -> st.state() == StudyResult.State.MISSING_FROM_SOURCE
+                ? java.util.List.of(st.studyUid() + "," + st.zipBytes()) : java.util.List.<String>of()))
+        .setCoder(StringUtf8Coder.of())
+        .apply("WriteMissingFromSource", WriteReportFile.to(missingFromSourcePath(output))
+            .withHeader(MISSING_FROM_SOURCE_HEADER));
 
     PCollection<Tally> fileTallies = rows
         .apply("TallyFiles", MapElements.into(TypeDescriptor.of(Tally.class)).via(Tally::of))

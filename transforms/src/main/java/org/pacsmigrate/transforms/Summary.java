@@ -28,6 +28,12 @@ public final class Summary {
     n.put("instances", t.instances());
     n.put("bytesIn", t.bytesIn());
     n.put("bytesOut", t.bytesOut());
+    // A delta run: what it wrote, and what it left as an earlier run wrote it (studies and their files).
+    n.put("studiesWritten", t.studiesWritten());
+    n.put("studiesUnchanged", t.studiesUnchanged());
+    n.put("filesUnchanged", t.filesUnchanged());
+    n.put("studiesMissingFromSource", t.studiesMissingFromSource());
+    n.put("bytesWritten", t.bytesWritten());
     n.put("seconds", Math.round(seconds * 10) / 10.0);
     n.put("dryRun", dryRun);
     try {

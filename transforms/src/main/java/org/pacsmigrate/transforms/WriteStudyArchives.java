@@ -4,17 +4,11 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
-import org.pacsmigrate.format.archive.ArchiveInstance;
-import org.pacsmigrate.format.archive.StudyArchiveWriter;
 import org.pacsmigrate.format.io.OutputWriteException;
-import org.pacsmigrate.format.p10.DicomFile;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Per reconciled study: writes the study ZIP from the source files (frames and bulk data read by offset) with
@@ -64,10 +58,10 @@ public final class WriteStudyArchives extends PTransform<PCollection<ReconciledS
     for (ParsedInstance f : files) {
       rows.add(new ManifestRow(f.path(), f.size(), Outcome.REJECTED, studyUid, ""));
     }
-    return rejectAll(studyUid, rows, e);
+    return rejectAllRows(studyUid, rows, e);
   }
 
-  private static List<ManifestRow> rejectAll(String studyUid, Iterable<ManifestRow> files, Exception e) {
+  static List<ManifestRow> rejectAllRows(String studyUid, Iterable<ManifestRow> files, Exception e) {
     String reason = "study ZIP not written: " + e.getClass().getSimpleName() + ": " + e.getMessage();
     List<ManifestRow> rows = new ArrayList<>();
     for (ManifestRow f : files) {
@@ -77,76 +71,21 @@ public final class WriteStudyArchives extends PTransform<PCollection<ReconciledS
     return rows;
   }
 
+  /** The per-study work of this transform, for a step that decides first whether a study needs writing. */
+  public StudyWriter writer() {
+    return new StudyWriter(store, maxInflationRatio);
+  }
+
   static final class WriteFn extends DoFn<ReconciledStudy, StudyResult> {
-    private static final Logger LOG = LoggerFactory.getLogger(WriteStudyArchives.class);
-
-    private final ArchiveStore store;
-    private final Counter studiesWritten = MigrationMetrics.counter(MigrationMetrics.STUDIES_WRITTEN);
-    private final Counter studiesFailed = MigrationMetrics.counter(MigrationMetrics.STUDIES_FAILED);
-    private final Counter bytesWritten = MigrationMetrics.counter(MigrationMetrics.BYTES_WRITTEN);
-    private final Counter filesDone = MigrationMetrics.counter(MigrationMetrics.FILES_DONE);
-    private final Counter bytesDone = MigrationMetrics.counter(MigrationMetrics.BYTES_DONE);
-
-    /** Every file of a study is settled once its result is out: counted for the progress line. */
-    private StudyResult settled(StudyResult study) {
-      filesDone.inc(study.rows().size());
-      bytesDone.inc(study.rows().stream().mapToLong(ManifestRow::size).sum());
-      return study;
-    }
-
-    private final int maxInflationRatio;
+    private final StudyWriter writer;
 
     WriteFn(ArchiveStore store, int maxInflationRatio) {
-      this.store = store;
-      this.maxInflationRatio = maxInflationRatio;
+      this.writer = new StudyWriter(store, maxInflationRatio);
     }
 
     @ProcessElement
     public void process(@Element ReconciledStudy study, OutputReceiver<StudyResult> out) throws IOException {
-      String studyUid = study.studyUid();
-      List<ParsedInstance> kept = study.files().kept();
-      List<ManifestRow> rows = new ArrayList<>(study.files().settled());
-      if (kept.isEmpty() || study.held() || store == null) {
-        for (ParsedInstance p : kept) {
-          rows.add(study.held()
-              ? new ManifestRow(p.path(), p.size(), Outcome.HELD, studyUid, study.heldReason())
-              : new ManifestRow(p.path(), p.size(), Outcome.ARCHIVED, studyUid, DRY_RUN_REASON));
-        }
-        rows.sort(Comparator.comparing(ManifestRow::path));
-        out.output(settled(new StudyResult(studyUid, false, 0, rows)));
-        return;
-      }
-      try {
-        List<ArchiveInstance> instances = new ArrayList<>();
-        for (ParsedInstance p : kept) {
-          // Only a lean record crossed the shuffle: the header is read again (and must be the one parsed).
-          DicomFile header = SourceHeaders.reread(p, maxInflationRatio);
-          instances.add(new ArchiveInstance(header, study.metadataOf(p, header.dataSet()),
-              SourceChannels.opener(p.path())));
-        }
-        StudyArchiveWriter.Result written = store.write(studyUid, instances);
-        for (ParsedInstance p : kept) {
-          rows.add(new ManifestRow(p.path(), p.size(), Outcome.ARCHIVED, studyUid, ""));
-        }
-        rows.sort(Comparator.comparing(ManifestRow::path));
-        studiesWritten.inc();
-        bytesWritten.inc(written.bytes());
-        out.output(settled(new StudyResult(studyUid, true, written.bytes(), rows)));
-      } catch (Exception e) {
-        if (OutputWriteException.find(e) instanceof OutputWriteException failure) {
-          throw failure; // the output's failure fails the run; the sources are not to blame
-        }
-        // Data, not a bug, in all cases seen: a source gone or truncated since it was listed. The study's files
-        // are accounted for as rejected; the log names no UID (the manifest does).
-        studiesFailed.inc();
-        List<ManifestRow> all = new ArrayList<>(study.files().settled());
-        for (ParsedInstance p : kept) {
-          all.add(new ManifestRow(p.path(), p.size(), Outcome.REJECTED, studyUid, ""));
-        }
-        LOG.warn("A study ZIP could not be written ({} files rejected; reason in the manifest): {}", all.size(),
-            e.getClass().getSimpleName());
-        out.output(settled(new StudyResult(studyUid, false, 0, rejectAll(studyUid, all, e))));
-      }
+      out.output(writer.write(study));
     }
   }
 }
