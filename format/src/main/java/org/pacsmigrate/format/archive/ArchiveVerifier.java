@@ -2,7 +2,7 @@ package org.pacsmigrate.format.archive;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -80,6 +80,9 @@ public final class ArchiveVerifier {
     }
   }
 
+  /** Exports up to this size are read back from memory, larger ones from a temporary file in the work folder. */
+  static final int IN_MEMORY_EXPORT = 8 * 1024 * 1024;
+
   private final Path workDir;
 
   /** @param workDir where exported files are written while they are compared (deleted after each) */
@@ -133,20 +136,20 @@ public final class ArchiveVerifier {
 
   private List<Difference> compare(StudyArchive archive, ArchivedInstance archived, Path source, DicomFile original)
       throws IOException {
-    Files.createDirectories(workDir);
-    Path exported = Files.createTempFile(workDir, "verify-", ".dcm");
-    try {
-      try (OutputStream out = Files.newOutputStream(exported)) {
-        new ArchiveExporter().export(archive, archived, out);
+    try (ExportBuffer exported = new ExportBuffer(workDir, IN_MEMORY_EXPORT)) {
+      new ArchiveExporter().export(archive, archived, exported);
+      DicomFile copy;
+      try (SeekableByteChannel channel = exported.channel()) {
+        copy = new P10Reader(P10Reader.DEFAULT_BULK_THRESHOLD, P10Reader.NO_INFLATION_LIMIT)
+            .read("the export of " + archived.sopUid(), channel);
       }
-      DicomFile copy = new P10Reader(P10Reader.DEFAULT_BULK_THRESHOLD, P10Reader.NO_INFLATION_LIMIT).read(exported);
       List<DataSet> sourceRecords = items(original.dataSet().get(ORIGINAL_ATTRIBUTES_SEQUENCE));
       Map<Integer, DicomElement> originals = recordedOriginals(copy.dataSet(), sourceRecords.size());
       Set<Integer> ignored = new HashSet<>(originals.keySet());
       ignored.add(ORIGINAL_ATTRIBUTES_SEQUENCE);
       ignored.add(Tag.AvailableTransferSyntaxUID);
       try (SourceBulkData a = SourceBulkData.open(source, original);
-          SourceBulkData b = SourceBulkData.open(exported, copy)) {
+          SourceBulkData b = new SourceBulkData(exported.channel(), copy)) {
         DataSetComparator comparator = new DataSetComparator(new FileValueDigester(original, a),
             new FileValueDigester(copy, b), ignored);
         List<Difference> differences = new ArrayList<>(comparator.compare(original.dataSet(), copy.dataSet()));
@@ -180,8 +183,6 @@ public final class ArchiveVerifier {
         }
         return differences;
       }
-    } finally {
-      Files.deleteIfExists(exported);
     }
   }
 
