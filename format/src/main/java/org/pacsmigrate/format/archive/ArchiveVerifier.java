@@ -80,8 +80,11 @@ public final class ArchiveVerifier {
     }
   }
 
-  /** Exports up to this size are read back from memory, larger ones from a temporary file in the work folder. */
-  static final int IN_MEMORY_EXPORT = 8 * 1024 * 1024;
+  /**
+   * Exports up to this size (a CT slice, not a radiograph) are read back from memory, larger ones from a temporary
+   * file in the work folder: at most about twice this per verifying thread.
+   */
+  static final int IN_MEMORY_EXPORT = 1024 * 1024;
 
   private final Path workDir;
 
