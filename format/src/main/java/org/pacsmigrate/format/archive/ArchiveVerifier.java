@@ -102,23 +102,27 @@ public final class ArchiveVerifier {
     List<InstanceVerdict> verdicts = new ArrayList<>();
     // The job read these sources within its inflation limit already; verification reads them whole.
     P10Reader reader = new P10Reader(P10Reader.DEFAULT_BULK_THRESHOLD, P10Reader.NO_INFLATION_LIMIT);
-    for (Path source : sources) {
-      String sop = null;
-      try {
-        DicomFile original = reader.read(source);
-        sop = original.dataSet().asciiString(Tag.SOPInstanceUID);
-        ArchivedInstance archived = sop == null ? null : bySop.get(sop);
-        if (archived == null) {
+    // One buffer for the study's exports, each read back from it before the next is written.
+    try (ExportBuffer exported = new ExportBuffer(workDir, IN_MEMORY_EXPORT)) {
+      for (Path source : sources) {
+        String sop = null;
+        try {
+          DicomFile original = reader.read(source);
+          sop = original.dataSet().asciiString(Tag.SOPInstanceUID);
+          ArchivedInstance archived = sop == null ? null : bySop.get(sop);
+          if (archived == null) {
+            verdicts.add(new InstanceVerdict(source.toString(), sop,
+                List.of(new Difference("-", "instance is not in the archive"))));
+            continue;
+          }
+          seen.add(sop);
           verdicts.add(new InstanceVerdict(source.toString(), sop,
-              List.of(new Difference("-", "instance is not in the archive"))));
-          continue;
+              compare(archive, archived, source, original, exported)));
+        } catch (IOException | RuntimeException e) {
+          // One instance that cannot be read, exported or compared is that instance's failure, not the study's.
+          verdicts.add(new InstanceVerdict(source.toString(), sop,
+              List.of(new Difference("-", "cannot be checked: " + describe(e)))));
         }
-        seen.add(sop);
-        verdicts.add(new InstanceVerdict(source.toString(), sop, compare(archive, archived, source, original)));
-      } catch (IOException | RuntimeException e) {
-        // One instance that cannot be read, exported or compared is that instance's failure, not the study's.
-        verdicts.add(new InstanceVerdict(source.toString(), sop,
-            List.of(new Difference("-", "cannot be checked: " + describe(e)))));
       }
     }
     List<String> unaccounted = new ArrayList<>();
@@ -137,9 +141,10 @@ public final class ArchiveVerifier {
     return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
   }
 
-  private List<Difference> compare(StudyArchive archive, ArchivedInstance archived, Path source, DicomFile original)
-      throws IOException {
-    try (ExportBuffer exported = new ExportBuffer(workDir, IN_MEMORY_EXPORT)) {
+  private List<Difference> compare(StudyArchive archive, ArchivedInstance archived, Path source, DicomFile original,
+      ExportBuffer exported) throws IOException {
+    exported.reset();
+    try {
       new ArchiveExporter().export(archive, archived, exported);
       DicomFile copy;
       try (SeekableByteChannel channel = exported.channel()) {
@@ -186,6 +191,9 @@ public final class ArchiveVerifier {
         }
         return differences;
       }
+    } finally {
+      // A large export's temporary file goes as soon as it is compared.
+      exported.reset();
     }
   }
 

@@ -44,7 +44,6 @@ final class ExportBuffer extends OutputStream {
       file = Files.createTempFile(workDir, "verify-", ".dcm");
       spill = new BufferedOutputStream(Files.newOutputStream(file), 64 * 1024);
       spill.write(bytes, 0, count);
-      bytes = null;
     }
     if (spill != null) {
       spill.write(b, off, len);
@@ -66,16 +65,28 @@ final class ExportBuffer extends OutputStream {
     return new ByteArrayChannel(bytes, count);
   }
 
-  /** Removes the temporary file, if one was made. */
-  @Override
-  public void close() throws IOException {
+  /**
+   * Empties the buffer for the next export, keeping its memory (a study's instances are exported one after the
+   * other: one array per study, not one per instance) and removing the temporary file, if one was made. Channels
+   * taken before must not be used after.
+   */
+  void reset() throws IOException {
+    count = 0;
     if (spill != null) {
       try {
         spill.close();
       } finally {
+        spill = null;
         Files.deleteIfExists(file);
+        file = null;
       }
     }
+  }
+
+  /** Removes the temporary file, if one was made. */
+  @Override
+  public void close() throws IOException {
+    reset();
   }
 
   /** A read-only channel on the first {@code size} bytes of an array. */

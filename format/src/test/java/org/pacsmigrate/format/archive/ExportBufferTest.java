@@ -48,6 +48,29 @@ class ExportBufferTest {
   }
 
   @Test
+  void aResetBufferHoldsOnlyTheNextExport(@TempDir Path dir) throws IOException {
+    Path work = dir.resolve("work");
+    byte[] large = random(200_000);
+    byte[] small = random(3_000);
+    byte[] smaller = random(1_000);
+    try (ExportBuffer buffer = new ExportBuffer(work, 64 * 1024)) {
+      write(buffer, large);
+      buffer.reset();
+      try (Stream<Path> files = Files.list(work)) {
+        assertEquals(0, files.count(), "reset removes the spill file");
+      }
+      write(buffer, small);
+      assertArrayEquals(small, readAll(buffer.channel()));
+      buffer.reset();
+      write(buffer, smaller);
+      assertArrayEquals(smaller, readAll(buffer.channel()), "nothing of the longer export before it");
+      buffer.reset();
+      write(buffer, large);
+      assertArrayEquals(large, readAll(buffer.channel()));
+    }
+  }
+
+  @Test
   void theMemoryChannelSeeksAndRefusesUseAfterClose() throws IOException {
     byte[] data = random(100);
     SeekableByteChannel channel = new ExportBuffer.ByteArrayChannel(data, 50);
