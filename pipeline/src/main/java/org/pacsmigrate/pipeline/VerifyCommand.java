@@ -56,19 +56,24 @@ final class VerifyCommand {
       return 0;
     }
     CommandArgs a = CommandArgs.parse(args, 1, Set.of("archive", "input", "gcsClientFactory"));
-    PipelineOptions options = PipelineOptionsFactory.create();
-    if (a.optional("gcsClientFactory") != null) {
-      try {
-        options = PipelineOptionsFactory.fromArgs("--gcsClientFactory=" + a.optional("gcsClientFactory"))
-            .as(CloudStorageOptions.class);
-      } catch (IllegalArgumentException e) {
-        throw new UsageException(e.getMessage());
-      }
-    }
-    FileSystems.setDefaultPipelineOptions(options);
     String input = Locations.absolute(a.required("input"));
+    String archive = Locations.absolute(a.required("archive"));
+    // Beam's file systems are set up only for a bucket: building its options costs about half a second, and a
+    // local folder is read without them (Beam knows local files from the start).
+    if (isUrl(input) || isUrl(archive) || a.optional("gcsClientFactory") != null) {
+      PipelineOptions options = PipelineOptionsFactory.create();
+      if (a.optional("gcsClientFactory") != null) {
+        try {
+          options = PipelineOptionsFactory.fromArgs("--gcsClientFactory=" + a.optional("gcsClientFactory"))
+              .as(CloudStorageOptions.class);
+        } catch (IllegalArgumentException e) {
+          throw new UsageException(e.getMessage());
+        }
+      }
+      FileSystems.setDefaultPipelineOptions(options);
+    }
     InputChecks.readableFolder(input);
-    return verify(Locations.absolute(a.required("archive")), input, out);
+    return verify(archive, input, out);
   }
 
   /**
@@ -82,17 +87,23 @@ final class VerifyCommand {
 
   /** @param threads how many sources and studies are checked at once; the output is the same for any number */
   static int verify(String output, String input, PrintStream out, int threads) throws IOException {
-    int failures = 0;
+    int[] failures = {0};
 
     List<ManifestRow> manifest = readManifest(Reports.manifestPath(output));
-    failures += SourceCount.check(manifest, input, out);
+    // The count walks the input on a thread of its own while the sources are read again; its line still comes
+    // first.
+    PendingCount count = PendingCount.start(manifest, input);
 
     // Sources and studies are checked on all cores; lines come out in the order a single thread gives them.
     Map<String, List<String>> sourcesByStudy = new TreeMap<>();
     int[] sourceFailures = {0};
     List<ManifestRow> archived = manifest.stream().filter(r -> r.outcome() == Outcome.ARCHIVED).toList();
+    // One check for all sources: building it parses the reconciliation rules, which costs more than a header.
+    // These files were accepted by the job within its inflation limit; verification reads them whole.
+    HeaderCheck headerCheck = new HeaderCheck(P10Reader.NO_INFLATION_LIMIT);
     try (OrderedParallel parallel = new OrderedParallel(threads, "verify-source")) {
-      parallel.forEach(archived, row -> () -> checkSource(row), checked -> {
+      parallel.forEach(archived, row -> () -> checkSource(headerCheck, row), checked -> {
+        failures[0] += count.printOnce(out);
         if (checked.failure() != null) {
           out.println(checked.failure());
           sourceFailures[0]++;
@@ -101,7 +112,8 @@ final class VerifyCommand {
         }
       });
     }
-    failures += sourceFailures[0];
+    failures[0] += count.printOnce(out);
+    failures[0] += sourceFailures[0];
 
     String archiveDir = (output.endsWith("/") ? output : output + "/") + "archive/";
     // Hidden names are temporary files a crashed writer may have left: never a study's ZIP.
@@ -112,7 +124,7 @@ final class VerifyCommand {
         .map(m -> m.substring(0, m.length() - "/metadata".length()))
         .map(d -> d.substring(d.lastIndexOf('/') + 1)).sorted().toList();
     Set<String> seen = new HashSet<>();
-    int[] counts = {0, failures}; // studies OK, failures
+    int[] counts = {0, failures[0]}; // studies OK, failures
     int studies = zips.size() + treeStudies.size();
     List<Integer> order = java.util.stream.IntStream.range(0, studies).boxed().toList();
     Path work = Files.createTempDirectory("dicomweb-migrate-verify-");
@@ -136,26 +148,25 @@ final class VerifyCommand {
       deleteTree(work);
     }
     int ok = counts[0];
-    failures = counts[1];
+    int failed = counts[1];
     for (String study : sourcesByStudy.keySet()) {
       if (!seen.contains(study)) {
         out.println("STUDY FAILED " + study + ": " + sourcesByStudy.get(study).size()
             + " archived file(s) but no ZIP");
-        failures++;
+        failed++;
       }
     }
-    out.println("verify: " + ok + " of " + studies + " studies OK, " + failures + " failure(s)");
-    return failures == 0 ? 0 : 1;
+    out.println("verify: " + ok + " of " + studies + " studies OK, " + failed + " failure(s)");
+    return failed == 0 ? 0 : 1;
   }
 
   /** A source the manifest calls archived, read again: its study, or why it cannot be checked. */
   private record CheckedSource(String path, String study, String failure) {}
 
-  private static CheckedSource checkSource(ManifestRow row) {
+  private static CheckedSource checkSource(HeaderCheck headerCheck, ManifestRow row) {
     HeaderCheck.Verdict v;
     try (SeekableByteChannel channel = SourceChannels.open(row.path())) {
-      // These files were accepted by the job within its inflation limit; verification reads them whole.
-      v = new HeaderCheck(P10Reader.NO_INFLATION_LIMIT).check(row.path(), row.size(), channel);
+      v = headerCheck.check(row.path(), row.size(), channel);
     } catch (IOException e) {
       return new CheckedSource(row.path(), null, "SOURCE FAILED " + row.path() + ": archived, but now unreadable: "
           + e.getMessage());

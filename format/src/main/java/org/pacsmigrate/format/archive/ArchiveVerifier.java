@@ -2,7 +2,7 @@ package org.pacsmigrate.format.archive;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -80,6 +80,12 @@ public final class ArchiveVerifier {
     }
   }
 
+  /**
+   * Exports up to this size (a CT slice, not a radiograph) are read back from memory, larger ones from a temporary
+   * file in the work folder: at most about twice this per verifying thread.
+   */
+  static final int IN_MEMORY_EXPORT = 1024 * 1024;
+
   private final Path workDir;
 
   /** @param workDir where exported files are written while they are compared (deleted after each) */
@@ -96,23 +102,27 @@ public final class ArchiveVerifier {
     List<InstanceVerdict> verdicts = new ArrayList<>();
     // The job read these sources within its inflation limit already; verification reads them whole.
     P10Reader reader = new P10Reader(P10Reader.DEFAULT_BULK_THRESHOLD, P10Reader.NO_INFLATION_LIMIT);
-    for (Path source : sources) {
-      String sop = null;
-      try {
-        DicomFile original = reader.read(source);
-        sop = original.dataSet().asciiString(Tag.SOPInstanceUID);
-        ArchivedInstance archived = sop == null ? null : bySop.get(sop);
-        if (archived == null) {
+    // One buffer for the study's exports, each read back from it before the next is written.
+    try (ExportBuffer exported = new ExportBuffer(workDir, IN_MEMORY_EXPORT)) {
+      for (Path source : sources) {
+        String sop = null;
+        try {
+          DicomFile original = reader.read(source);
+          sop = original.dataSet().asciiString(Tag.SOPInstanceUID);
+          ArchivedInstance archived = sop == null ? null : bySop.get(sop);
+          if (archived == null) {
+            verdicts.add(new InstanceVerdict(source.toString(), sop,
+                List.of(new Difference("-", "instance is not in the archive"))));
+            continue;
+          }
+          seen.add(sop);
           verdicts.add(new InstanceVerdict(source.toString(), sop,
-              List.of(new Difference("-", "instance is not in the archive"))));
-          continue;
+              compare(archive, archived, source, original, exported)));
+        } catch (IOException | RuntimeException e) {
+          // One instance that cannot be read, exported or compared is that instance's failure, not the study's.
+          verdicts.add(new InstanceVerdict(source.toString(), sop,
+              List.of(new Difference("-", "cannot be checked: " + describe(e)))));
         }
-        seen.add(sop);
-        verdicts.add(new InstanceVerdict(source.toString(), sop, compare(archive, archived, source, original)));
-      } catch (IOException | RuntimeException e) {
-        // One instance that cannot be read, exported or compared is that instance's failure, not the study's.
-        verdicts.add(new InstanceVerdict(source.toString(), sop,
-            List.of(new Difference("-", "cannot be checked: " + describe(e)))));
       }
     }
     List<String> unaccounted = new ArrayList<>();
@@ -131,22 +141,23 @@ public final class ArchiveVerifier {
     return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
   }
 
-  private List<Difference> compare(StudyArchive archive, ArchivedInstance archived, Path source, DicomFile original)
-      throws IOException {
-    Files.createDirectories(workDir);
-    Path exported = Files.createTempFile(workDir, "verify-", ".dcm");
+  private List<Difference> compare(StudyArchive archive, ArchivedInstance archived, Path source, DicomFile original,
+      ExportBuffer exported) throws IOException {
+    exported.reset();
     try {
-      try (OutputStream out = Files.newOutputStream(exported)) {
-        new ArchiveExporter().export(archive, archived, out);
+      new ArchiveExporter().export(archive, archived, exported);
+      DicomFile copy;
+      try (SeekableByteChannel channel = exported.channel()) {
+        copy = new P10Reader(P10Reader.DEFAULT_BULK_THRESHOLD, P10Reader.NO_INFLATION_LIMIT)
+            .read("the export of " + archived.sopUid(), channel);
       }
-      DicomFile copy = new P10Reader(P10Reader.DEFAULT_BULK_THRESHOLD, P10Reader.NO_INFLATION_LIMIT).read(exported);
       List<DataSet> sourceRecords = items(original.dataSet().get(ORIGINAL_ATTRIBUTES_SEQUENCE));
       Map<Integer, DicomElement> originals = recordedOriginals(copy.dataSet(), sourceRecords.size());
       Set<Integer> ignored = new HashSet<>(originals.keySet());
       ignored.add(ORIGINAL_ATTRIBUTES_SEQUENCE);
       ignored.add(Tag.AvailableTransferSyntaxUID);
       try (SourceBulkData a = SourceBulkData.open(source, original);
-          SourceBulkData b = SourceBulkData.open(exported, copy)) {
+          SourceBulkData b = new SourceBulkData(exported.channel(), copy)) {
         DataSetComparator comparator = new DataSetComparator(new FileValueDigester(original, a),
             new FileValueDigester(copy, b), ignored);
         List<Difference> differences = new ArrayList<>(comparator.compare(original.dataSet(), copy.dataSet()));
@@ -181,7 +192,8 @@ public final class ArchiveVerifier {
         return differences;
       }
     } finally {
-      Files.deleteIfExists(exported);
+      // A large export's temporary file goes as soon as it is compared.
+      exported.reset();
     }
   }
 

@@ -78,8 +78,16 @@ public final class Tag {
 
   /** "00100010" form, as DICOM JSON keys it. */
   public static String toHex(int tag) {
-    return String.format("%08X", tag);
+    // As String.format("%08X", tag), without the formatter: the JSON writer calls this for every element.
+    char[] c = new char[8];
+    for (int i = 7; i >= 0; i--) {
+      c[i] = HEX_DIGITS[tag & 0xF];
+      tag >>>= 4;
+    }
+    return new String(c);
   }
+
+  private static final char[] HEX_DIGITS = "0123456789ABCDEF".toCharArray();
 
   public static int parseHex(String hex) {
     if (hex.length() != 8) {
