@@ -77,8 +77,16 @@ public final class Tag {
   }
 
   /** "00100010" form, as DICOM JSON keys it. */
+  private static final byte[] HEX_DIGITS = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  /** Eight upper-case hex digits, as {@code String.format("%08X", tag)} (which cost a tenth of a job's time). */
   public static String toHex(int tag) {
-    return String.format("%08X", tag);
+    byte[] digits = new byte[8];
+    for (int i = 7; i >= 0; i--) {
+      digits[i] = HEX_DIGITS[tag & 0xF];
+      tag >>>= 4;
+    }
+    return new String(digits, java.nio.charset.StandardCharsets.US_ASCII);
   }
 
   public static int parseHex(String hex) {
