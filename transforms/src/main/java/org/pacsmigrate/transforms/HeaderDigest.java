@@ -1,5 +1,6 @@
 package org.pacsmigrate.transforms;
 
+import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -26,7 +27,10 @@ public final class HeaderDigest {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
     }
-    try (DataOutputStream out = new DataOutputStream(new DigestOutputStream(OutputStream.nullOutputStream(), sha))) {
+    // Buffered: the codec writes a byte or an int at a time, and a digest fed byte by byte costs a tenth of the
+    // parse. The bytes digested are the same.
+    try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
+        new DigestOutputStream(OutputStream.nullOutputStream(), sha), 8192))) {
       DicomFileCodec.write(header, out);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot happen: writing to a digest", e);

@@ -2,6 +2,12 @@ package org.pacsmigrate.transforms;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.ListCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
@@ -10,7 +16,8 @@ import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
@@ -28,17 +35,21 @@ import org.apache.beam.sdk.values.TupleTagList;
  * listed through Beam's file systems with one {@code **} pattern (the bucket's listing by prefix keeps every
  * name; object names are UTF-8).
  *
- * <p>The files are then spread over workers for parsing on a bounded number of keys: FileIO's own match
- * reshuffles on one random key per file, and the Direct runner pays a bundle per key (about 2 ms each: half a
- * minute per 16,000 files on a laptop). {@value #SPREAD_BUCKETS} keys still spread the parsing over any cluster
- * this job will run on.
+ * <p>The files are then spread over workers for parsing in chunks of up to {@value #CHUNK_FILES}, in the
+ * order listed, grouped by chunk number: a chunk is one small element (a list of paths and sizes, a few KB),
+ * so a runner pays its per-element and per-bundle costs once per chunk, not per file (the Direct runner makes
+ * a bundle per key, and each bundle costs every later step an evaluator). Files listed together stay
+ * together: a folder's files, usually one study's, reach the study grouping in one or two bundles instead of
+ * scattered over hundreds, and the Direct runner copies a study's group once per bundle that adds to it.
+ * Chunks still spread the parsing over any cluster this job runs on (200 chunks per 20,000 files).
  *
  * <p>Limit: one worker walks the input and holds the listing (a few hundred bytes per file) in memory; going
  * beyond that means several runs over folders or prefixes that no study crosses (see the runbook).
  */
 public final class ListFiles extends PTransform<PBegin, PCollectionTuple> {
-  static final int SPREAD_BUCKETS = 1024;
+  static final int CHUNK_FILES = 100;
   public static final TupleTag<ListedFile> FILES = new TupleTag<>() {};
+  private static final TupleTag<KV<Integer, List<ListedFile>>> CHUNKS = new TupleTag<>() {};
   public static final TupleTag<ManifestRow> ACCOUNTED = new TupleTag<>() {};
 
   private final String input;
@@ -76,15 +87,29 @@ public final class ListFiles extends PTransform<PBegin, PCollectionTuple> {
   public PCollectionTuple expand(PBegin begin) {
     PCollectionTuple listed = begin
         .apply("Input", Create.of(input))
-        .apply("List", ParDo.of(new ListFn(followLinks)).withOutputTags(FILES, TupleTagList.of(ACCOUNTED)));
-    listed.get(FILES).setCoder(ListedFile.Coder.of());
+        .apply("List", ParDo.of(new ListFn(followLinks)).withOutputTags(CHUNKS, TupleTagList.of(ACCOUNTED)));
+    listed.get(CHUNKS).setCoder(KvCoder.of(VarIntCoder.of(), ListCoder.of(ListedFile.Coder.of())));
     listed.get(ACCOUNTED).setCoder(ManifestRow.Coder.of());
-    PCollection<ListedFile> spread = listed.get(FILES)
-        .apply("Spread", Reshuffle.<ListedFile>viaRandomKey().withNumBuckets(SPREAD_BUCKETS));
+    // A grouping by chunk number rather than Reshuffle: the same spread, and on the Direct runner one step per
+    // chunk instead of four (Reshuffle's expansion, then the chunk's unpacking).
+    PCollection<ListedFile> spread = listed.get(CHUNKS)
+        .apply("Spread", GroupByKey.create())
+        .apply("Unchunk", ParDo.of(new UnchunkFn()))
+        .setCoder(ListedFile.Coder.of());
     return PCollectionTuple.of(FILES, spread).and(ACCOUNTED, listed.get(ACCOUNTED));
   }
 
-  private static final class ListFn extends DoFn<String, ListedFile> {
+  /** Each chunk's files, in the order listed. */
+  private static final class UnchunkFn extends DoFn<KV<Integer, Iterable<List<ListedFile>>>, ListedFile> {
+    @ProcessElement
+    public void process(@Element KV<Integer, Iterable<List<ListedFile>>> chunks, OutputReceiver<ListedFile> out) {
+      for (List<ListedFile> chunk : chunks.getValue()) {
+        chunk.forEach(out::output);
+      }
+    }
+  }
+
+  private static final class ListFn extends DoFn<String, KV<Integer, List<ListedFile>>> {
     private final Counter listed = MigrationMetrics.counter(MigrationMetrics.FILES_LISTED);
     private final Counter listingComplete = MigrationMetrics.counter(MigrationMetrics.LISTING_COMPLETE);
     private final boolean followLinks;
@@ -95,13 +120,22 @@ public final class ListFiles extends PTransform<PBegin, PCollectionTuple> {
 
     @ProcessElement
     public void process(@Element String input, MultiOutputReceiver out) throws IOException {
+      List<ListedFile> chunk = new ArrayList<>(CHUNK_FILES);
+      int[] chunks = {0};
+      Consumer<ListedFile> file = f -> {
+        listed.inc();
+        chunk.add(f);
+        if (chunk.size() == CHUNK_FILES) {
+          out.get(CHUNKS).output(KV.of(chunks[0]++, List.copyOf(chunk)));
+          chunk.clear();
+        }
+      };
       // A listing that fails (no permission on the input, bucket missing) is not data: the job stops, saying why.
       if (SourcePaths.isLocal(input)) {
         FolderWalk.walk(Path.of(input), followLinks, new FolderWalk.Sink() {
           @Override
-          public void file(ListedFile file) {
-            listed.inc();
-            out.get(FILES).output(file);
+          public void file(ListedFile listedFile) {
+            file.accept(listedFile);
           }
 
           @Override
@@ -110,16 +144,17 @@ public final class ListFiles extends PTransform<PBegin, PCollectionTuple> {
             out.get(ACCOUNTED).output(row);
           }
         });
-        listingComplete.inc();
-        return;
-      }
-      MatchResult match = FileSystems.match(pattern(input), EmptyMatchTreatment.ALLOW);
-      for (MatchResult.Metadata file : match.metadata()) {
-        if (!file.resourceId().isDirectory()) {
-          listed.inc();
-          out.get(FILES).output(new ListedFile(SourcePaths.escape(file.resourceId().toString()), file.sizeBytes(),
-              file.lastModifiedMillis()));
+      } else {
+        MatchResult match = FileSystems.match(pattern(input), EmptyMatchTreatment.ALLOW);
+        for (MatchResult.Metadata m : match.metadata()) {
+          if (!m.resourceId().isDirectory()) {
+            file.accept(new ListedFile(SourcePaths.escape(m.resourceId().toString()), m.sizeBytes(),
+                m.lastModifiedMillis()));
+          }
         }
+      }
+      if (!chunk.isEmpty()) {
+        out.get(CHUNKS).output(KV.of(chunks[0], List.copyOf(chunk)));
       }
       listingComplete.inc();
     }

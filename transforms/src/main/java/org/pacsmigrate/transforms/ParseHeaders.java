@@ -73,6 +73,7 @@ public final class ParseHeaders
     private final Set<Integer> recorded;
     private final int maxInflationRatio;
     private transient HeaderCheck check;
+    private transient SharedStrings shared;
 
     ParseFn(Set<Integer> recorded, int maxInflationRatio) {
       this.recorded = Set.copyOf(recorded);
@@ -82,6 +83,7 @@ public final class ParseHeaders
     @Setup
     public void setup() {
       check = new HeaderCheck(recorded, maxInflationRatio);
+      shared = new SharedStrings();
     }
 
     @ProcessElement
@@ -97,7 +99,8 @@ public final class ParseHeaders
       }
       if (verdict.parsed() != null) {
         parsed.inc();
-        out.get(PARSED).output(KV.of(verdict.parsed().studyUid(), verdict.parsed()));
+        ParsedInstance record = shared.share(verdict.parsed());
+        out.get(PARSED).output(KV.of(record.studyUid(), record));
       } else {
         rejected.inc();
         filesDone.inc();

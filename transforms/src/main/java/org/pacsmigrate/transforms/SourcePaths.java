@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 
 /**
  * The one text form of a source location, used in the manifest, in every report and between the job's steps:
@@ -75,8 +76,11 @@ public final class SourcePaths {
 
   /** True for a location on this machine's file system (not {@code gs://...} or another URL). */
   public static boolean isLocal(String location) {
-    return !location.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*") || location.startsWith("file://");
+    return !URL.matcher(location).matches() || location.startsWith("file://");
   }
+
+  /** Compiled once: this is asked several times per file. */
+  private static final Pattern URL = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://.*");
 
   /** The escaped text of a local path's own bytes, absolute. */
   public static String of(Path path) {

@@ -70,6 +70,26 @@ class ListFilesTest {
     p.run().waitUntilFinish();
   }
 
+  /** Chunking: more files than one chunk holds, in several folders, each listed exactly once. */
+  @Test
+  void filesBeyondOneChunkAreEachListedOnce() throws IOException {
+    Path in = Files.createDirectory(tmp.resolve("in"));
+    String root = SourcePaths.of(in);
+    List<ListedFile> expected = new ArrayList<>();
+    int files = ListFiles.CHUNK_FILES * 2 + 37;
+    for (int i = 0; i < files; i++) {
+      Path folder = Files.createDirectories(in.resolve("study-" + (i % 3)));
+      String name = "IM" + i + ".dcm";
+      Files.write(folder.resolve(name), new byte[i % 7]);
+      expected.add(new ListedFile(root + "/study-" + (i % 3) + "/" + name, i % 7));
+    }
+    TestPipeline p = pipeline();
+    PCollectionTuple listing = p.apply(ListFiles.under(in.toString()));
+    PAssert.that(withoutTimes(listing.get(ListFiles.FILES))).containsInAnyOrder(expected);
+    PAssert.that(listing.get(ListFiles.ACCOUNTED)).empty();
+    p.run().waitUntilFinish();
+  }
+
   /** Before: a FIFO was matched as a file and opened, which blocks for ever; a socket failed the open. */
   @Test
   void specialFilesAreRejectedRowsAndNeverOpened() throws Exception {

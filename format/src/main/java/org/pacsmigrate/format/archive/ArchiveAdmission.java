@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.SeekableByteChannel;
 import java.util.List;
-import java.util.zip.GZIPInputStream;
 import org.pacsmigrate.format.dicom.BulkData;
 import org.pacsmigrate.format.dicom.DataSet;
 import org.pacsmigrate.format.dicom.DicomElement;
@@ -103,7 +102,7 @@ public final class ArchiveAdmission {
         return new NonClosingChannel(channel);
       };
       List<InstancePlan> plans = ArchivePlanner.plan(study, List.of(new ArchiveInstance(file, source)));
-      return roundTripProblem(plans.get(0), MetadataEncoder.encode(plans));
+      return roundTripProblem(plans.get(0), MetadataEncoder.encodeJson(plans));
     } catch (IllegalArgumentException e) {
       return e.getMessage();
     } catch (IOException e) {
@@ -114,10 +113,13 @@ public final class ArchiveAdmission {
     }
   }
 
-  /** What export would meet: the metadata read back, then the instance written as Part 10 (to nowhere). */
+  /**
+   * What export would meet: the metadata read back, then the instance written as Part 10 (to nowhere).
+   * {@code metadata} is the JSON the study writer would gzip.
+   */
   private static String roundTripProblem(InstancePlan plan, byte[] metadata) {
     List<DataSet> read;
-    try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(metadata))) {
+    try (InputStream in = new ByteArrayInputStream(metadata)) {
       read = new DicomJsonReader((path, tag, vr, uri) -> DicomElement.ofBulk(tag, vr, new BulkData(0, 0)))
           .readArray(in);
     } catch (IOException | RuntimeException e) {

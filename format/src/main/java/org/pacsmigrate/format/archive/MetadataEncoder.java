@@ -27,8 +27,24 @@ final class MetadataEncoder {
    */
   static byte[] encode(List<InstancePlan> plans) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (GZIPOutputStream gzip = new GZIPOutputStream(bytes, 64 * 1024);
-        JsonGenerator g = JSON.createGenerator(gzip)) {
+    try (GZIPOutputStream gzip = new GZIPOutputStream(bytes, 64 * 1024)) {
+      write(plans, gzip);
+    }
+    return bytes.toByteArray();
+  }
+
+  /**
+   * The same JSON, not compressed: what {@link ArchiveAdmission} reads back (gzip gives back what it is given, so
+   * compressing it there would cost every file a deflate and an inflate and prove nothing).
+   */
+  static byte[] encodeJson(List<InstancePlan> plans) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    write(plans, bytes);
+    return bytes.toByteArray();
+  }
+
+  private static void write(List<InstancePlan> plans, java.io.OutputStream out) throws IOException {
+    try (JsonGenerator g = JSON.createGenerator(out)) {
       g.writeStartArray();
       for (InstancePlan plan : plans) {
         try (ArchiveBulkDataPolicy policy = new ArchiveBulkDataPolicy(plan)) {
@@ -40,6 +56,5 @@ final class MetadataEncoder {
       }
       g.writeEndArray();
     }
-    return bytes.toByteArray();
   }
 }
