@@ -101,7 +101,7 @@ public final class MigrationPipeline {
     if (passes != null && !passes.prior().isFull()) {
       prior = pipeline.apply("ReadPriorRun", ReadPriorRun.from(passes.prior().journals()));
       PCollectionTuple split = toParse.apply("ReuseUnchangedFiles",
-          ReuseUnchangedFiles.against(prior.get(ReadPriorRun.INSTANCES)));
+          ReuseUnchangedFiles.against(prior.get(ReadPriorRun.INSTANCES), passes.prior().expectedRecords()));
       toParse = split.get(ReuseUnchangedFiles.TO_PARSE);
       unchanged = split.get(ReuseUnchangedFiles.UNCHANGED);
     }

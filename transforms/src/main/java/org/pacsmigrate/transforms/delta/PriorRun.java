@@ -24,6 +24,19 @@ public record PriorRun(Kind kind, List<String> journals, String line) {
     return new PriorRun(Kind.FULL, List.of(), "Full run: " + why);
   }
 
+  /** About how many records the journals hold (a lean record is a few hundred bytes). */
+  public long expectedRecords() {
+    long bytes = 0;
+    for (String j : journals) {
+      try {
+        bytes += Files.size(Path.of(j));
+      } catch (IOException e) {
+        // gone since: it will be read as empty
+      }
+    }
+    return bytes / 400;
+  }
+
   public boolean isFull() {
     return kind == Kind.FULL;
   }

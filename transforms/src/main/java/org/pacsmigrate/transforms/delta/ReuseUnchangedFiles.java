@@ -2,6 +2,12 @@ package org.pacsmigrate.transforms.delta;
 
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.values.TypeDescriptor;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -36,22 +42,40 @@ public final class ReuseUnchangedFiles extends PTransform<PCollection<ListedFile
   private static final TupleTag<KV<Long, ParsedInstance>> BEFORE = new TupleTag<>() {};
 
   private final PCollection<KV<String, KV<Long, ParsedInstance>>> prior;
+  private final int buckets;
 
-  private ReuseUnchangedFiles(PCollection<KV<String, KV<Long, ParsedInstance>>> prior) {
+  private ReuseUnchangedFiles(PCollection<KV<String, KV<Long, ParsedInstance>>> prior, int buckets) {
     this.prior = prior;
+    this.buckets = buckets;
   }
 
-  /** @param prior {@link ReadPriorRun#INSTANCES} */
-  public static ReuseUnchangedFiles against(PCollection<KV<String, KV<Long, ParsedInstance>>> prior) {
-    return new ReuseUnchangedFiles(prior);
+  /**
+   * @param prior {@link ReadPriorRun#INSTANCES}
+   * @param expectedFiles about how many files the index knows ({@link PriorRun#expectedRecords()}): the join
+   *     works on buckets of about a thousand paths, not one group per path (a runner's cost per group would make
+   *     a delta run slower than a full one)
+   */
+  public static ReuseUnchangedFiles against(PCollection<KV<String, KV<Long, ParsedInstance>>> prior,
+      long expectedFiles) {
+    return new ReuseUnchangedFiles(prior, (int) Math.max(1, Math.min(1 << 20, expectedFiles / 1000)));
+  }
+
+  static int bucket(String path, int buckets) {
+    return Math.floorMod(path.hashCode(), buckets);
   }
 
   @Override
   public PCollectionTuple expand(PCollection<ListedFile> listed) {
-    PCollection<KV<String, ListedFile>> byPath = listed
-        .apply("ByPath", WithKeys.of(ListedFile::path).withKeyType(TypeDescriptors.strings()))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), ListedFile.Coder.of()));
-    PCollectionTuple out = KeyedPCollectionTuple.of(NOW, byPath).and(BEFORE, prior)
+    int n = buckets;
+    PCollection<KV<Integer, ListedFile>> listedByBucket = listed
+        .apply("ByBucket", WithKeys.of((ListedFile f) -> bucket(f.path(), n)).withKeyType(TypeDescriptors.integers()))
+        .setCoder(KvCoder.of(VarIntCoder.of(), ListedFile.Coder.of()));
+    PCollection<KV<Integer, KV<Long, ParsedInstance>>> priorByBucket = prior
+        .apply("PriorByBucket", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.integers(),
+                TypeDescriptors.kvs(TypeDescriptors.longs(), TypeDescriptor.of(ParsedInstance.class))))
+            .via((KV<String, KV<Long, ParsedInstance>> e) -> KV.of(bucket(e.getKey(), n), e.getValue())))
+        .setCoder(KvCoder.of(VarIntCoder.of(), KvCoder.of(VarLongCoder.of(), ParsedInstanceCoder.of())));
+    PCollectionTuple out = KeyedPCollectionTuple.of(NOW, listedByBucket).and(BEFORE, priorByBucket)
         .apply("JoinIndex", CoGroupByKey.create())
         .apply("Decide", ParDo.of(new DecideFn(NOW, BEFORE)).withOutputTags(TO_PARSE, TupleTagList.of(UNCHANGED)));
     out.get(TO_PARSE).setCoder(ListedFile.Coder.of());
@@ -59,7 +83,7 @@ public final class ReuseUnchangedFiles extends PTransform<PCollection<ListedFile
     return out;
   }
 
-  static final class DecideFn extends DoFn<KV<String, CoGbkResult>, ListedFile> {
+  static final class DecideFn extends DoFn<KV<Integer, CoGbkResult>, ListedFile> {
     private final TupleTag<ListedFile> now;
     private final TupleTag<KV<Long, ParsedInstance>> before;
     private final Counter unchanged = MigrationMetrics.counter(MigrationMetrics.FILES_UNCHANGED);
@@ -70,12 +94,18 @@ public final class ReuseUnchangedFiles extends PTransform<PCollection<ListedFile
     }
 
     @ProcessElement
-    public void process(@Element KV<String, CoGbkResult> e, MultiOutputReceiver out) {
-      ParsedInstance known = ReadPriorRun.latest(e.getValue().getAll(before));
+    public void process(@Element KV<Integer, CoGbkResult> e, MultiOutputReceiver out) {
+      // One bucket's records: about a thousand, whatever the source's size.
+      Map<String, KV<Long, ParsedInstance>> known = new HashMap<>();
+      for (KV<Long, ParsedInstance> r : e.getValue().getAll(before)) {
+        known.merge(r.getValue().path(), r, (a, b) -> b.getKey() > a.getKey() ? b : a);
+      }
       for (ListedFile f : e.getValue().getAll(now)) {
-        if (known != null && f.modified() != 0 && f.size() == known.size() && f.modified() == known.modified()) {
+        KV<Long, ParsedInstance> k = known.get(f.path());
+        ParsedInstance p = k == null ? null : k.getValue();
+        if (p != null && f.modified() != 0 && f.size() == p.size() && f.modified() == p.modified()) {
           unchanged.inc();
-          out.get(UNCHANGED).output(KV.of(known.studyUid(), known));
+          out.get(UNCHANGED).output(KV.of(p.studyUid(), p));
         } else {
           out.get(TO_PARSE).output(f);
         }
