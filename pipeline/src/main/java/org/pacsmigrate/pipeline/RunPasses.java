@@ -22,9 +22,28 @@ final class RunPasses {
       return null;
     }
     IndexIdentity identity = IndexIdentity.of(sourceOf(input), options.getLayout(), options.getMaxInflationRatio(),
-        options.getFollowLinks(), ParsedInstance.recordedTags(reconciliation.rules()));
+        options.getFollowLinks(), ParsedInstance.recordedTags(reconciliation.rules()))
+        // Both change what reconciliation writes into every study it touches: another value, another index.
+        .with("modificationDateTime", reconciliation.modificationDateTime())
+        .with("reference", options.getReference() == null ? "" : sha256(Path.of(options.getReference())))
+        .with("requireReference", Boolean.toString(options.getRequireReference()));
     return new MigrationPipeline.Passes(RunIndex.newRun(output, identity, start),
         PriorRun.find(output, identity, options.getFull()));
+  }
+
+  private static String sha256(Path file) throws IOException {
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[1 << 16];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        sha.update(buf, 0, n);
+      }
+      return java.util.HexFormat.of().formatHex(sha.digest());
+    } catch (java.nio.file.NoSuchFileException e) {
+      return "missing"; // the job's own check names the missing file
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java has SHA-256", e);
+    }
   }
 
   /** The source as the index names it: a local folder by its real path, so two spellings are the same source. */

@@ -90,6 +90,7 @@ final class VerifyCommand {
     int[] failures = {0};
 
     List<ManifestRow> manifest = readManifest(Reports.manifestPath(output));
+    Set<String> missingFromSource = readMissingFromSource(Reports.missingFromSourcePath(output));
     // The count walks the input on a thread of its own while the sources are read again; its line still comes
     // first.
     PendingCount count = PendingCount.start(manifest, input);
@@ -129,7 +130,8 @@ final class VerifyCommand {
     List<Integer> order = java.util.stream.IntStream.range(0, studies).boxed().toList();
     Path work = Files.createTempDirectory("dicomweb-migrate-verify-");
     try (OrderedParallel parallel = new OrderedParallel(threads, "verify-study")) {
-      parallel.forEach(order, i -> () -> checkStudy(i, zips, treeStudies, archiveDir, sourcesByStudy, work),
+      parallel.forEach(order, i -> () -> checkStudy(i, zips, treeStudies, archiveDir, sourcesByStudy,
+          missingFromSource, work),
           checked -> {
             // Decided in study order, as one thread would: the first of two copies of a study is the one checked.
             if (checked.study() != null && !seen.add(checked.study())) {
@@ -183,13 +185,18 @@ final class VerifyCommand {
 
   /** The i-th study (ZIPs first, then the tree's studies) against its sources, in a staging folder of its own. */
   private static CheckedStudy checkStudy(int i, List<String> zips, List<String> treeStudies, String archiveDir,
-      Map<String, List<String>> sourcesByStudy, Path work) throws IOException {
+      Map<String, List<String>> sourcesByStudy, Set<String> missingFromSource, Path work) throws IOException {
     Path staged = Files.createDirectories(work.resolve("study-" + i));
     String where = i < zips.size() ? zips.get(i) : archiveDir + "studies/" + treeStudies.get(i - zips.size());
     String study = null;
     try (StudyArchive archive = i < zips.size() ? StudyArchive.open(local(zips.get(i), staged.resolve("a.zip")))
         : openTree(archiveDir, treeStudies.get(i - zips.size()), staged)) {
       study = archive.studyUid();
+      if (missingFromSource.contains(study) && !sourcesByStudy.containsKey(study)) {
+        // A delta run kept it: every file it was made from is gone from the source, and the report says so.
+        return new CheckedStudy(study, "STUDY KEPT " + where + ": missing from source (none of its files is in the "
+            + "source now; listed in reports/missing-from-source.csv)", true);
+      }
       List<Path> sources = new ArrayList<>();
       for (String source : sourcesByStudy.getOrDefault(study, List.of())) {
         sources.add(local(source, staged.resolve("sources").resolve(sources.size() + ".dcm")));
@@ -269,6 +276,25 @@ final class VerifyCommand {
       local(entry, file);
     }
     return StudyArchive.open(root, studyUid);
+  }
+
+  /** The studies a delta run kept although their files are gone ({@code missing-from-source.csv}); none if absent. */
+  static Set<String> readMissingFromSource(String report) throws IOException {
+    Set<String> studies = new HashSet<>();
+    if (!isUrl(report) && !Files.exists(Path.of(report))) {
+      return studies;
+    }
+    try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(report, false)))) {
+      List<String> lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+      for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+        if (!line.isBlank()) {
+          studies.add(line.substring(0, line.indexOf(',') < 0 ? line.length() : line.indexOf(',')));
+        }
+      }
+    } catch (java.io.FileNotFoundException e) {
+      return studies;
+    }
+    return studies;
   }
 
   static List<ManifestRow> readManifest(String manifest) throws IOException {

@@ -33,6 +33,12 @@ public record IndexIdentity(String source, String settings) implements Serializa
         + ";recorded=" + tags);
   }
 
+  /** The same identity with one more setting ({@code ;} and {@code =} in the value are escaped). */
+  public IndexIdentity with(String key, String value) {
+    String v = value == null ? "" : escape(value).replace(";", "%3B").replace("=", "%3D");
+    return new IndexIdentity(source, settings + ";" + key + "=" + v);
+  }
+
   static String escape(String s) {
     return s.replace("%", "%25").replace("\n", "%0A").replace("\r", "%0D");
   }
