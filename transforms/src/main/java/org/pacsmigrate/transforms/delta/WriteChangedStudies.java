@@ -9,7 +9,16 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.coders.BooleanCoder;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -36,8 +45,8 @@ import org.pacsmigrate.transforms.StudyWriter;
  */
 public final class WriteChangedStudies extends PTransform<PCollection<ReconciledStudy>, PCollection<StudyResult>> {
   // Static: an anonymous tag made in expand() would hold this transform, and its PCollection, when serialized.
-  private static final TupleTag<ReconciledStudy> NOW = new TupleTag<>() {};
-  private static final TupleTag<KV<Long, StudyRecord>> BEFORE = new TupleTag<>() {};
+  private static final TupleTag<Boolean> PRESENT = new TupleTag<>() {};
+  private static final TupleTag<StudyRecord> KNOWN = new TupleTag<>() {};
 
   private final StudyWriter writer;
   private final String layout;
@@ -65,73 +74,55 @@ public final class WriteChangedStudies extends PTransform<PCollection<Reconciled
 
   @Override
   public PCollection<StudyResult> expand(PCollection<ReconciledStudy> studies) {
-    PCollection<KV<String, ReconciledStudy>> keyed = studies
-        .apply("ByStudy", WithKeys.of(ReconciledStudy::studyUid).withKeyType(TypeDescriptors.strings()))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), ReconciledStudy.Coder.of()));
-    PCollection<KV<String, CoGbkResult>> joined;
-    KeyedPCollectionTuple<String> tuple = KeyedPCollectionTuple.of(NOW, keyed);
-    if (prior != null) {
-      tuple = tuple.and(BEFORE, prior);
+    if (prior == null) {
+      return studies.apply("WriteStudyZip", ParDo.of(new WriteFn(writer, layout, index, null)))
+          .setCoder(StudyResult.Coder.of());
     }
-    joined = tuple.apply("JoinIndex", CoGroupByKey.create());
-    return joined.apply("WriteStudyZip", ParDo.of(new WriteFn(writer, layout, index, NOW, prior == null ? null
-        : BEFORE))).setCoder(StudyResult.Coder.of());
+    // The index's study records are few (one per study, ~150 bytes): a side input, so the studies themselves
+    // (every instance record) are not shuffled once more to meet them.
+    PCollection<KV<String, StudyRecord>> latest = prior
+        .apply("LatestRecord", Combine.perKey(new Latest()))
+        .apply("Record", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(),
+                TypeDescriptor.of(StudyRecord.class)))
+            .via((KV<String, KV<Long, StudyRecord>> e) -> KV.of(e.getKey(), e.getValue().getValue())))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), StudyRecord.Coder.of()));
+    PCollectionView<Map<String, StudyRecord>> known = latest.apply("Known", View.asMap());
+    PCollection<StudyResult> results = studies
+        .apply("WriteStudyZip", ParDo.of(new WriteFn(writer, layout, index, known)).withSideInputs(known))
+        .setCoder(StudyResult.Coder.of());
+    // The studies the index knows and the source no longer has: only their UIDs meet the index's records.
+    PCollection<KV<String, Boolean>> present = studies
+        .apply("Present", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.booleans()))
+            .via((ReconciledStudy st) -> KV.of(st.studyUid(), true)))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), BooleanCoder.of()));
+    PCollection<StudyResult> missing = KeyedPCollectionTuple.of(PRESENT, present).and(KNOWN, latest)
+        .apply("JoinIndex", CoGroupByKey.create())
+        .apply("MissingFromSource", ParDo.of(new MissingFn(writer, index)))
+        .setCoder(StudyResult.Coder.of());
+    return PCollectionList.of(results).and(missing).apply("AllStudies", Flatten.pCollections());
   }
 
-  static final class WriteFn extends DoFn<KV<String, CoGbkResult>, StudyResult> {
+  /** The later run's record of a study. */
+  static final class Latest extends Combine.BinaryCombineFn<KV<Long, StudyRecord>> {
+    @Override
+    public KV<Long, StudyRecord> apply(KV<Long, StudyRecord> a, KV<Long, StudyRecord> b) {
+      return b.getKey() > a.getKey() ? b : a;
+    }
+  }
+
+  /** Writes to this run's study journal; one per worker thread. */
+  abstract static class JournalingFn<I> extends DoFn<I, StudyResult> {
     private static final int FLUSH_AT = 1 << 16;
-    private final StudyWriter writer;
-    private final String layout;
-    private final RunIndex index;
-    private final TupleTag<ReconciledStudy> now;
-    private final TupleTag<KV<Long, StudyRecord>> before;
+    final StudyWriter writer;
+    final RunIndex index;
     private transient IndexJournal.Writer journal;
 
-    WriteFn(StudyWriter writer, String layout, RunIndex index, TupleTag<ReconciledStudy> now,
-        TupleTag<KV<Long, StudyRecord>> before) {
+    JournalingFn(StudyWriter writer, RunIndex index) {
       this.writer = writer;
-      this.layout = layout;
       this.index = index;
-      this.now = now;
-      this.before = before;
     }
 
-    @ProcessElement
-    public void process(@Element KV<String, CoGbkResult> e, OutputReceiver<StudyResult> out) throws IOException {
-      StudyRecord known = before == null ? null : ReadPriorRun.latest(e.getValue().getAll(before));
-      Iterator<ReconciledStudy> current = e.getValue().getAll(now).iterator();
-      if (!current.hasNext()) {
-        // Known to the index, absent from the source now: kept and reported while its archive is there.
-        if (known != null && known.stamp().equals(stamp(known.studyUid()))) {
-          record(known.asMissingFromSource(), true);
-          out.output(new StudyResult(known.studyUid(), StudyResult.State.MISSING_FROM_SOURCE, known.zipBytes(),
-              List.of()));
-        }
-        return;
-      }
-      ReconciledStudy study = current.next();
-      if (!writer.wouldWrite(study)) {
-        out.output(writer.write(study)); // held: nothing to write, nothing to record
-        return;
-      }
-      byte[] fingerprint = StudyFingerprint.of(study, layout);
-      if (known != null && Arrays.equals(fingerprint, known.fingerprint())
-          && known.stamp().equals(stamp(study.studyUid()))) {
-        record(new StudyRecord(study.studyUid(), fingerprint, false, known.instances(), known.zipBytes(),
-            known.stamp()), false);
-        out.output(writer.unchanged(study, known.zipBytes()));
-        return;
-      }
-      StudyResult result = writer.write(study);
-      if (result.written()) {
-        // Recorded as soon as it is in place: a run killed after this line does not write it again.
-        record(new StudyRecord(study.studyUid(), fingerprint, false, study.files().kept().size(),
-            result.zipBytes(), stamp(study.studyUid())), true);
-      }
-      out.output(result);
-    }
-
-    private void record(StudyRecord r, boolean now) throws OutputWriteException {
+    void record(StudyRecord r, boolean now) throws OutputWriteException {
       if (journal == null) {
         journal = index.openJournal("studies");
       }
@@ -141,7 +132,7 @@ public final class WriteChangedStudies extends PTransform<PCollection<Reconciled
       }
     }
 
-    private ArchiveStamp stamp(String studyUid) throws OutputWriteException {
+    ArchiveStamp stamp(String studyUid) throws OutputWriteException {
       Path file = writer.store().stampedFile(studyUid);
       if (file == null) {
         return ArchiveStamp.NONE;
@@ -168,6 +159,63 @@ public final class WriteChangedStudies extends PTransform<PCollection<Reconciled
     public void teardown() {
       RunIndex.closeQuietly(journal);
       journal = null;
+    }
+  }
+
+  static final class MissingFn extends JournalingFn<KV<String, CoGbkResult>> {
+    MissingFn(StudyWriter writer, RunIndex index) {
+      super(writer, index);
+    }
+
+    @ProcessElement
+    public void process(@Element KV<String, CoGbkResult> e, OutputReceiver<StudyResult> out) throws IOException {
+      if (e.getValue().getAll(PRESENT).iterator().hasNext()) {
+        return;
+      }
+      for (StudyRecord known : e.getValue().getAll(KNOWN)) {
+        // Known to the index, absent from the source now: kept and reported while its archive is there.
+        if (known.stamp().equals(stamp(known.studyUid()))) {
+          record(known.asMissingFromSource(), true);
+          out.output(new StudyResult(known.studyUid(), StudyResult.State.MISSING_FROM_SOURCE, known.zipBytes(),
+              List.of()));
+        }
+      }
+    }
+  }
+
+  static final class WriteFn extends JournalingFn<ReconciledStudy> {
+    private final String layout;
+    private final PCollectionView<Map<String, StudyRecord>> known;
+
+    WriteFn(StudyWriter writer, String layout, RunIndex index, PCollectionView<Map<String, StudyRecord>> known) {
+      super(writer, index);
+      this.layout = layout;
+      this.known = known;
+    }
+
+    @ProcessElement
+    public void process(@Element ReconciledStudy study, OutputReceiver<StudyResult> out, ProcessContext c)
+        throws IOException {
+      if (!writer.wouldWrite(study)) {
+        out.output(writer.write(study)); // held: nothing to write, nothing to record
+        return;
+      }
+      StudyRecord before = known == null ? null : c.sideInput(known).get(study.studyUid());
+      byte[] fingerprint = StudyFingerprint.of(study, layout);
+      if (before != null && Arrays.equals(fingerprint, before.fingerprint())
+          && before.stamp().equals(stamp(study.studyUid()))) {
+        record(new StudyRecord(study.studyUid(), fingerprint, false, before.instances(), before.zipBytes(),
+            before.stamp()), false);
+        out.output(writer.unchanged(study, before.zipBytes()));
+        return;
+      }
+      StudyResult result = writer.write(study);
+      if (result.written()) {
+        // Recorded as soon as it is in place: a run killed after this line does not write it again.
+        record(new StudyRecord(study.studyUid(), fingerprint, false, study.files().kept().size(),
+            result.zipBytes(), stamp(study.studyUid())), true);
+      }
+      out.output(result);
     }
   }
 }
