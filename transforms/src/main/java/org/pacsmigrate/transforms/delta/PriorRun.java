@@ -7,6 +7,10 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -126,9 +130,40 @@ public record PriorRun(Kind kind, List<String> journals, String line) {
       return "another source (" + found.source() + ")";
     }
     if (!found.settings().equals(expected.settings())) {
-      return "a run with other settings (" + found.settings() + "; now " + expected.settings() + ")";
+      Map<String, String> was = settings(found.settings());
+      Map<String, String> now = settings(expected.settings());
+      StringBuilder diff = new StringBuilder();
+      for (String key : new TreeSet<>(union(was.keySet(), now.keySet()))) {
+        String a = was.getOrDefault(key, "");
+        String b = now.getOrDefault(key, "");
+        if (!a.equals(b)) {
+          diff.append(diff.length() == 0 ? "" : ", ").append(key);
+          // Long or patient-related values (the attribute list, a file's digest) are named, not shown.
+          if (a.length() <= 40 && b.length() <= 40 && !key.equals("reference") && !key.equals("recorded")) {
+            diff.append(" ").append(a.isEmpty() ? "(none)" : a).append(" -> ").append(b.isEmpty() ? "(none)" : b);
+          }
+        }
+      }
+      return "a run with other settings (" + diff + ")";
     }
     return null;
+  }
+
+  private static Map<String, String> settings(String s) {
+    Map<String, String> m = new TreeMap<>();
+    for (String part : s.split(";")) {
+      int eq = part.indexOf('=');
+      if (eq > 0) {
+        m.put(part.substring(0, eq), part.substring(eq + 1));
+      }
+    }
+    return m;
+  }
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> u = new TreeSet<>(a);
+    u.addAll(b);
+    return u;
   }
 
   private static String when(long millis) {
