@@ -140,7 +140,8 @@ class CloudStorageMigrationTest {
         assertEquals("application/zip", o.getValue().getContentType(), o.getKey());
       } else {
         assertTrue(Set.of("reports/manifest.csv", "reports/summary.json", "reports/conflicts.csv", "reports/conflicts.json",
-            "reports/conflicts.html", "reports/resolutions-template.csv").contains(o.getKey()),
+            "reports/conflicts.html", "reports/resolutions-template.csv", "reports/missing-from-source.csv")
+            .contains(o.getKey()),
             "nothing else is left in the output: " + o.getKey());
       }
     }
