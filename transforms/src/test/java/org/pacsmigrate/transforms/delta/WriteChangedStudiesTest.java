@@ -62,9 +62,13 @@ class WriteChangedStudiesTest {
 
   /** One run of the step, committed as a successful run is; the prior is what PriorRun finds. */
   private List<StudyResult> run(boolean full, ReconciledStudy... studies) throws Throwable {
+    return run(full, true, studies);
+  }
+
+  private List<StudyResult> run(boolean full, boolean commit, ReconciledStudy... studies) throws Throwable {
     PriorRun prior = full ? PriorRun.full("test") : PriorRun.find(out().toString(), ID, false);
     if (!full) {
-      assertEquals(PriorRun.Kind.DELTA, prior.kind(), prior.line());
+      assertFalse(prior.isFull(), prior.line());
     }
     RunIndex index = RunIndex.newRun(out().toString(), ID, clock += 60_000);
     RESULTS.clear();
@@ -77,7 +81,9 @@ class WriteChangedStudiesTest {
           .apply(ParDo.of(new Collect()));
     });
     lastRun = index;
-    IndexCommit.commit(index);
+    if (commit) {
+      IndexCommit.commit(index);
+    }
     return new ArrayList<>(RESULTS);
   }
 
@@ -220,6 +226,20 @@ class WriteChangedStudiesTest {
     Files.delete(zip());
     assertEquals(List.of(), run(false));
     assertEquals(List.of(), recorded());
+  }
+
+  @Test
+  void aRunThatStoppedBeforeItsCommitIsResumedWithoutWritingItsStudiesAgain() throws Throwable {
+    ParsedInstance a = instance(1);
+    ParsedInstance b = instance(2);
+    only(run(true, false, study(a, b))); // the job died after writing the study, before its commit
+    BasicFileAttributes written = Files.readAttributes(zip(), BasicFileAttributes.class);
+    assertEquals(PriorRun.Kind.RESUME, PriorRun.find(out().toString(), ID, false).kind());
+
+    assertEquals(StudyResult.State.UNCHANGED, only(run(false, study(a, b))).state());
+    assertEquals(written.fileKey(), Files.readAttributes(zip(), BasicFileAttributes.class).fileKey());
+    assertEquals(written.lastModifiedTime(), Files.getLastModifiedTime(zip()));
+    assertEquals(PriorRun.Kind.DELTA, PriorRun.find(out().toString(), ID, false).kind());
   }
 
   @Test
