@@ -33,4 +33,10 @@ public final class DeltaFixtures {
   public static StudyWriter writer(Path output) {
     return WriteStudyArchives.to(ArchiveStore.under(output.toString())).writer();
   }
+
+  /** The per-study writer of a local output in this layout. */
+  public static StudyWriter writer(Path output, ArchiveStore.Layout layout) {
+    return WriteStudyArchives.to(ArchiveStore.under(output.toString(), layout,
+        org.pacsmigrate.transforms.gcs.DefaultStorageFactory.class)).writer();
+  }
 }

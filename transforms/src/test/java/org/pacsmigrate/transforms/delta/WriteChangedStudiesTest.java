@@ -25,6 +25,7 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pacsmigrate.transforms.ArchiveStore;
 import org.pacsmigrate.transforms.BeamTests;
 import org.pacsmigrate.transforms.DedupedStudy;
 import org.pacsmigrate.transforms.DeltaFixtures;
@@ -46,6 +47,7 @@ class WriteChangedStudiesTest {
 
   @TempDir Path dir;
   private long clock = 1_700_000_000_000L;
+  private ArchiveStore.Layout layout = ArchiveStore.Layout.ZIP;
 
   private Path out() {
     return dir.resolve("out");
@@ -77,7 +79,8 @@ class WriteChangedStudiesTest {
           : p.apply(Create.of(List.of(studies)).withCoder(ReconciledStudy.Coder.of()));
       PCollection<KV<String, KV<Long, StudyRecord>>> known = full ? null
           : p.apply(ReadPriorRun.from(prior.journals())).get(ReadPriorRun.STUDIES);
-      in.apply(WriteChangedStudies.with(DeltaFixtures.writer(out()), "zip", index, known))
+      in.apply(WriteChangedStudies.with(DeltaFixtures.writer(out(), layout),
+          layout.name().toLowerCase(java.util.Locale.ROOT), index, known))
           .apply(ParDo.of(new Collect()));
     });
     lastRun = index;
@@ -240,6 +243,26 @@ class WriteChangedStudiesTest {
     assertEquals(written.fileKey(), Files.readAttributes(zip(), BasicFileAttributes.class).fileKey());
     assertEquals(written.lastModifiedTime(), Files.getLastModifiedTime(zip()));
     assertEquals(PriorRun.Kind.DELTA, PriorRun.find(out().toString(), ID, false).kind());
+  }
+
+  @Test
+  void inTheTreeLayoutTheStudysMetadataStandsForItsArchive() throws Throwable {
+    layout = ArchiveStore.Layout.TREE;
+    Path metadata = out().resolve("archive").resolve(org.pacsmigrate.format.archive.ArchiveLayout.metadataPath(
+        DeltaFixtures.STUDY));
+    ParsedInstance a = instance(1);
+    assertEquals(StudyResult.State.WRITTEN, only(run(true, study(a))).state());
+    assertTrue(Files.isRegularFile(metadata), metadata.toString());
+    assertFalse(Files.exists(zip()));
+    Object inode = Files.readAttributes(metadata, BasicFileAttributes.class).fileKey();
+    assertEquals(StudyResult.State.UNCHANGED, only(run(false, study(a))).state());
+    assertEquals(inode, Files.readAttributes(metadata, BasicFileAttributes.class).fileKey());
+
+    Files.setLastModifiedTime(metadata, FileTime.fromMillis(1000));
+    assertEquals(StudyResult.State.WRITTEN, only(run(false, study(a))).state());
+    assertEquals(StudyResult.State.MISSING_FROM_SOURCE, only(run(false)).state());
+    Files.delete(metadata);
+    assertEquals(List.of(), run(false));
   }
 
   @Test
