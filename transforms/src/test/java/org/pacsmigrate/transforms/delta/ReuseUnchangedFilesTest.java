@@ -1,0 +1,137 @@
+package org.pacsmigrate.transforms.delta;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pacsmigrate.transforms.BeamTests;
+import org.pacsmigrate.transforms.DeltaFixtures;
+import org.pacsmigrate.transforms.ListedFile;
+import org.pacsmigrate.transforms.ParsedInstance;
+import org.pacsmigrate.transforms.ParsedInstanceCoder;
+
+class ReuseUnchangedFilesTest {
+  private static final long T1 = 1_700_000_000_000L;
+  private static final long T2 = T1 + 60_000;
+
+  @TempDir Path dir;
+  private ParsedInstance template;
+
+  @BeforeEach
+  void template() throws Exception {
+    template = DeltaFixtures.instance(dir.resolve("t.dcm"), "1.2.3.4", 1);
+  }
+
+  /** An index record of a file: the template's header, this file's location, size, time and study. */
+  private ParsedInstance record(String path, long size, long modified, String study) {
+    return new ParsedInstance(path, size, modified, study, template.seriesUid(), template.sopInstanceUid(),
+        template.sopClassUid(), template.transferSyntaxUid(), template.attributeCount(), template.sourceAe(),
+        template.reconciliationEncoding(), template.headerDigest());
+  }
+
+  private static KV<String, KV<Long, ParsedInstance>> known(long run, ParsedInstance p) {
+    return KV.of(p.path(), KV.of(run, p));
+  }
+
+  private void run(List<ListedFile> listed, List<KV<String, KV<Long, ParsedInstance>>> prior, long expectedFiles,
+      List<ListedFile> toParse, List<KV<String, ParsedInstance>> unchanged) throws Throwable {
+    BeamTests.run(p -> {
+      PCollection<KV<String, KV<Long, ParsedInstance>>> before = p.apply("Prior", Create.of(prior).withCoder(
+          KvCoder.of(StringUtf8Coder.of(), KvCoder.of(VarLongCoder.of(), ParsedInstanceCoder.of()))));
+      PCollectionTuple out = p.apply("Listed", Create.of(listed).withCoder(ListedFile.Coder.of()))
+          .apply(ReuseUnchangedFiles.against(before, expectedFiles));
+      PAssert.that(out.get(ReuseUnchangedFiles.TO_PARSE)).containsInAnyOrder(toParse);
+      PAssert.that(out.get(ReuseUnchangedFiles.UNCHANGED)).containsInAnyOrder(unchanged);
+    });
+  }
+
+  @Test
+  void onlyAFileListedWithTheRecordedSizeAndTimeIsTakenFromTheIndex() throws Throwable {
+    ParsedInstance same = record("/src/same.dcm", 100, 5000, "1.1");
+    ParsedInstance size = record("/src/size.dcm", 100, 5000, "1.1");
+    ParsedInstance mtime = record("/src/mtime.dcm", 100, 5000, "1.1");
+    ParsedInstance zero = record("/src/zero.dcm", 100, 0, "1.1");
+    ParsedInstance gone = record("/src/gone.dcm", 100, 5000, "1.2");
+    // "Aa" and "BB" hash alike: one bucket, two paths.
+    ParsedInstance aa = record("/src/Aa", 10, 7000, "1.3");
+    ParsedInstance bb = record("/src/BB", 10, 7000, "1.3");
+    List<ListedFile> listed = List.of(
+        new ListedFile("/src/same.dcm", 100, 5000),
+        new ListedFile("/src/size.dcm", 101, 5000),
+        new ListedFile("/src/mtime.dcm", 100, 5001),
+        new ListedFile("/src/zero.dcm", 100, 0),
+        new ListedFile("/src/new.dcm", 100, 5000),
+        new ListedFile("/src/Aa", 10, 7000),
+        new ListedFile("/src/BB", 10, 7001));
+    run(listed, List.of(known(T1, same), known(T1, size), known(T1, mtime), known(T1, zero), known(T1, gone),
+            known(T1, aa), known(T1, bb)), 0,
+        List.of(listed.get(1), listed.get(2), listed.get(3), listed.get(4), listed.get(6)),
+        List.of(KV.of("1.1", same), KV.of("1.3", aa)));
+  }
+
+  @Test
+  void theLaterRunsRecordOfAPathWins() throws Throwable {
+    ParsedInstance older = record("/src/a.dcm", 100, 5000, "1.1");
+    ParsedInstance newer = record("/src/a.dcm", 200, 6000, "1.2");
+    ParsedInstance olderB = record("/src/b.dcm", 100, 5000, "1.1");
+    ParsedInstance newerB = record("/src/b.dcm", 200, 6000, "1.2");
+    ListedFile a = new ListedFile("/src/a.dcm", 200, 6000); // as the later run found it
+    ListedFile b = new ListedFile("/src/b.dcm", 100, 5000); // as only the earlier run found it
+    // The later record first and last: the order the records arrive in does not decide.
+    run(List.of(a, b), List.of(known(T2, newer), known(T1, older), known(T1, olderB), known(T2, newerB)), 0,
+        List.of(b), List.of(KV.of("1.2", newer)));
+  }
+
+  @Test
+  void nothingKnownReadsEverythingAndAnEmptyListingGivesNothing() throws Throwable {
+    List<ListedFile> listed = List.of(new ListedFile("/src/a", 1, 1), new ListedFile("/src/b", 2, 2));
+    run(listed, List.of(), 0, listed, List.of());
+    run(List.of(), List.of(known(T1, record("/src/a", 1, 1, "1.1"))), 0, List.of(), List.of());
+  }
+
+  @Test
+  void manyBucketsDecideAsOneDoes() throws Throwable {
+    List<ListedFile> listed = new ArrayList<>();
+    List<KV<String, KV<Long, ParsedInstance>>> prior = new ArrayList<>();
+    List<ListedFile> toParse = new ArrayList<>();
+    List<KV<String, ParsedInstance>> unchanged = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      String path = "/src/" + (i % 7) + "/f" + i + ".dcm";
+      String study = "1.2." + (i % 11);
+      ListedFile f = new ListedFile(path, 1000 + i, 10_000 + i);
+      listed.add(f);
+      switch (i % 4) {
+        case 0 -> { // unchanged
+          ParsedInstance p = record(path, f.size(), f.modified(), study);
+          prior.add(known(T1, p));
+          unchanged.add(KV.of(study, p));
+        }
+        case 1 -> { // changed
+          prior.add(known(T1, record(path, f.size() - 1, f.modified(), study)));
+          toParse.add(f);
+        }
+        case 2 -> toParse.add(f); // new
+        default -> { // overwritten by a later run's record that matches
+          prior.add(known(T1, record(path, 1, 1, study)));
+          ParsedInstance p = record(path, f.size(), f.modified(), study);
+          prior.add(known(T2, p));
+          unchanged.add(KV.of(study, p));
+        }
+      }
+      prior.add(known(T1, record("/src/gone/" + i, 5, 5, study)));
+    }
+    for (long expectedFiles : new long[] {0, 999, 50_000, 10_000_000}) {
+      run(listed, prior, expectedFiles, toParse, unchanged);
+    }
+  }
+}
