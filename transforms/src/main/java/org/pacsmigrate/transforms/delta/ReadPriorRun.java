@@ -60,7 +60,14 @@ public final class ReadPriorRun extends PTransform<PBegin, PCollectionTuple> {
     @ProcessElement
     public void process(@Element String journal, MultiOutputReceiver out) throws Exception {
       Path file = Path.of(journal);
-      long run = IndexJournal.readHeader(file).runStarted();
+      long run;
+      try {
+        run = IndexJournal.readHeader(file).runStarted();
+      } catch (java.nio.file.NoSuchFileException e) {
+        // Gone since the run was planned: what it knew is done again (files read, studies written).
+        LOG.warn("Index journal {} is gone: its files are read and its studies written again", file.getFileName());
+        return;
+      }
       IndexJournal.End end = IndexJournal.read(file, (kind, payload) -> {
         if (kind == RunIndex.INSTANCE) {
           ParsedInstance p = ParsedInstanceCoder.of().decode(new ByteArrayInputStream(payload));
