@@ -233,6 +233,32 @@ class DeltaMigrationTest {
     checkAll(out);
   }
 
+  @Test
+  @Order(7)
+  void anUnchangedFileWhoseOutcomeANewFileChangesIsReportedAnewAndTheResultIsACleanRunsByteForByte()
+      throws Exception {
+    Map<String, ZipStamp> before = stamps(last);
+    // An identical re-send at a path that sorts first: it is archived now, the unchanged original a duplicate.
+    Path original = input.resolve("study-01/series-1/IM0002.dcm");
+    Path resent = input.resolve("a-resent/IM0002.dcm");
+    Files.createDirectories(resent.getParent());
+    Files.copy(original, resent);
+
+    String[] decided = {"--resolutions=" + work.resolve("decisions.csv"), "--modificationDateTime=20250131120000"};
+    MigrationOutput out = migrate(input, output, decided);
+    assertEquals(Set.of(uid("study-01")), written(before, stamps(out)));
+    assertEquals(Outcome.ARCHIVED, row(out, resent).outcome());
+    ManifestRow duplicate = row(out, original);
+    assertEquals(Outcome.DUPLICATE, duplicate.outcome());
+    assertEquals("identical to " + resent, duplicate.reason());
+    MigrationChecks.duplicatesNameTheKeptFile(out);
+    checkAll(out);
+
+    // Seven delta runs later, the archive and manifest a single full run of the source gives.
+    MigrationOutput clean = migrate(input, work.resolve("clean-of-delta"), decided);
+    MigrationChecks.sameArchives(clean, out);
+  }
+
   // ---- outputs of their own ----
 
   /** A run killed half way (SIGKILL), then rerun: it resumes, and ends with the archive a clean run writes. */
@@ -250,6 +276,8 @@ class DeltaMigrationTest {
 
     MigrationOutput resumed = migrate(source, crashed);
     assertFirstLine(resumed, "Resuming the run of ");
+    System.out.println("killed with " + atKill + " of 40 ZIPs written; the resumed run wrote "
+        + resumed.count("studiesWritten") + " and left " + resumed.count("studiesUnchanged"));
     assertTrue(resumed.count("studiesUnchanged") > 0, "the ZIPs the killed run recorded are not written again");
     assertEquals(40, resumed.count("studiesUnchanged") + resumed.count("studiesWritten"));
     assertEquals(40, resumed.count("studies"));
@@ -313,6 +341,12 @@ class DeltaMigrationTest {
     assertEquals(afterDelta.keySet(), written(afterDelta, stamps(full)));
     MigrationChecks.sameZips(a, full);
     checkAll(full, moved);
+
+    MigrationOutput otherSettings = migrate(moved, out, "--maxInflationRatio=100");
+    assertFirstLine(otherSettings, "Full run: the index in " + out.resolve("index") + " is of a run with other "
+        + "settings (");
+    assertEquals(3, otherSettings.count("studiesWritten"));
+    checkAll(otherSettings, moved);
   }
 
   /** Steps 1 and 2 on embedded Flink. */
