@@ -270,7 +270,7 @@ class DeltaMigrationTest {
     assertEquals(40, clean.count("studies"));
 
     Path crashed = work.resolve("crashed");
-    int atKill = killHalfWay(source, crashed, 20);
+    int atKill = killHalfWay(source, crashed, 20, null);
     assertTrue(atKill >= 20 && atKill < 40, "killed with " + atKill + " of 40 ZIPs written");
     assertFalse(Files.exists(crashed.resolve("index/committed")), "a killed run seals no index");
 
@@ -288,6 +288,30 @@ class DeltaMigrationTest {
           "no partial files left in archive/");
     }
     checkAll(resumed, source);
+
+    // Then a delta run killed half way: every source file touched, so every study is written again.
+    FileTime touched = FileTime.from(Instant.now());
+    try (Stream<Path> files = Files.walk(source)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        Files.setLastModifiedTime(f, touched);
+      }
+    }
+    FileTime started = FileTime.from(Instant.now());
+    int rewrittenAtKill = killHalfWay(source, crashed, 20, started);
+    assertTrue(rewrittenAtKill >= 20 && rewrittenAtKill < 40, "killed with " + rewrittenAtKill
+        + " of 40 ZIPs written again");
+    assertTrue(Files.exists(crashed.resolve("index/committed")), "the last complete run's seal stays");
+
+    MigrationOutput again = migrate(source, crashed);
+    assertFirstLine(again, "Delta run: ");
+    assertTrue(again.console().lines().findFirst().orElseThrow().contains("; resuming the run of "),
+        again.console());
+    System.out.println("delta run killed with " + rewrittenAtKill + " of 40 ZIPs written again; the rerun wrote "
+        + again.count("studiesWritten") + " and left " + again.count("studiesUnchanged"));
+    assertTrue(again.count("studiesUnchanged") > 0, "what the killed delta run wrote is not written again");
+    assertEquals(40, again.count("studiesUnchanged") + again.count("studiesWritten"));
+    MigrationChecks.sameZips(clean, again);
+    checkAll(again, source);
   }
 
   /**
@@ -404,23 +428,23 @@ class DeltaMigrationTest {
   }
 
   /**
-   * Starts a full run and kills its JVM (SIGKILL, with anything it started) once {@code zips} study ZIPs are in
-   * place; returns how many there were then.
+   * Starts a run and kills its JVM (SIGKILL, with anything it started) once {@code zips} study ZIPs are in place
+   * (written after {@code after}, when given); returns how many there were then.
    */
-  private int killHalfWay(Path source, Path out, int zips) throws Exception {
-    Path log = work.resolve("killed.log");
+  private int killHalfWay(Path source, Path out, int zips, FileTime after) throws Exception {
+    Path log = work.resolve("killed-" + (++runs) + ".log");
     Process process = new ProcessBuilder(PipelineJar.java().toString(), "-jar", PipelineJar.path().toString(),
         "--input=" + source, "--output=" + out).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     try {
       long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
       while (System.nanoTime() < deadline) {
-        int n = zipCount(out);
+        int n = zipCount(out, after);
         if (n >= zips) {
           List<ProcessHandle> children = process.descendants().toList();
           process.destroyForcibly();
           children.forEach(ProcessHandle::destroyForcibly);
           process.waitFor(20, TimeUnit.SECONDS);
-          return Math.max(n, zipCount(out));
+          return Math.max(n, zipCount(out, after));
         }
         if (!process.isAlive()) {
           throw new AssertionError("the run ended (exit " + process.exitValue() + ") before " + zips
@@ -434,15 +458,27 @@ class DeltaMigrationTest {
     }
   }
 
-  private static int zipCount(Path out) throws IOException {
+  /** The study ZIPs in place, or those modified after {@code after} when it is given. */
+  private static int zipCount(Path out, FileTime after) throws IOException {
     Path archive = out.resolve("archive");
     if (!Files.isDirectory(archive)) {
       return 0;
     }
+    int n = 0;
     try (Stream<Path> s = Files.list(archive)) {
-      return (int) s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".zip") && !n.startsWith("."))
-          .count();
+      for (Path p : s.toList()) {
+        String name = p.getFileName().toString();
+        try {
+          if (name.endsWith(".zip") && !name.startsWith(".")
+              && (after == null || Files.getLastModifiedTime(p).compareTo(after) > 0)) {
+            n++;
+          }
+        } catch (java.nio.file.NoSuchFileException e) {
+          // replaced while listed: counted on the next poll
+        }
+      }
     }
+    return n;
   }
 
   private static void assertFirstLine(MigrationOutput out, String start) {
