@@ -208,6 +208,15 @@ class DeltaMigrationTest {
     assertEquals(List.of("study,archiveBytes", gone + "," + zipBytes), missingFromSource(out));
     assertTrue(out.rows().stream().noneMatch(r -> r.study().equals(gone)), "the manifest describes the source");
     assertTrue(out.console().contains("1 missing from source"), out.console());
+    // studies and bytesOut count the archive of the source as it is; the kept ZIP is counted apart.
+    assertEquals(out.zips().size(), out.count("studies") + 1);
+    long zipBytesNow = 0;
+    for (Path zip : out.zips()) {
+      zipBytesNow += Files.size(zip);
+    }
+    assertEquals(zipBytesNow, out.count("bytesOut") + zipBytes);
+    MigrationChecks.everyFileOnce(input, out);
+    MigrationChecks.countsAddUpWithoutZips(out);
     // What verify says of a kept ZIP whose files are gone: printed, not asserted (the class comment says why).
     System.out.println("verify with a study missing from the source: exit " + verify(out));
 
