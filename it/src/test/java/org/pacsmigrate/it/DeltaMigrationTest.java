@@ -180,8 +180,7 @@ class DeltaMigrationTest {
     Path decisions = work.resolve("decisions.csv");
     Files.write(decisions, signed);
 
-    MigrationOutput out = migrate(input, output, "--resolutions=" + decisions,
-        "--modificationDateTime=20250131120000");
+    MigrationOutput out = migrate(input, output, "--resolutions=" + decisions);
     assertFirstLine(out, "Delta run: ");
     assertEquals(0, out.count("held"));
     assertEquals(Set.of(uid("study-08")), written(before, stamps(out)));
@@ -199,8 +198,7 @@ class DeltaMigrationTest {
     long zipBytes = Files.size(last.zip(gone));
     Files.move(input.resolve("study-06"), work.resolve("study-06.away"));
 
-    MigrationOutput out = migrate(input, output, "--resolutions=" + work.resolve("decisions.csv"),
-        "--modificationDateTime=20250131120000");
+    MigrationOutput out = migrate(input, output, "--resolutions=" + work.resolve("decisions.csv"));
     assertFirstLine(out, "Delta run: ");
     assertEquals(before, stamps(out), "nothing written, the vanished study's ZIP kept as it was");
     assertEquals(0, out.count("studiesWritten"));
@@ -220,8 +218,7 @@ class DeltaMigrationTest {
     // What verify says of a kept ZIP whose files are gone: printed, not asserted (the class comment says why).
     System.out.println("verify with a study missing from the source: exit " + verify(out));
 
-    MigrationOutput again = migrate(input, output, "--resolutions=" + work.resolve("decisions.csv"),
-        "--modificationDateTime=20250131120000");
+    MigrationOutput again = migrate(input, output, "--resolutions=" + work.resolve("decisions.csv"));
     assertEquals(before, stamps(again));
     assertEquals(1, again.count("studiesMissingFromSource"), "still reported on the next run");
     assertEquals(List.of("study,archiveBytes", gone + "," + zipBytes), missingFromSource(again));
@@ -233,8 +230,7 @@ class DeltaMigrationTest {
     Map<String, ZipStamp> before = stamps(last);
     Files.move(work.resolve("study-06.away"), input.resolve("study-06"));
 
-    MigrationOutput out = migrate(input, output, "--resolutions=" + work.resolve("decisions.csv"),
-        "--modificationDateTime=20250131120000");
+    MigrationOutput out = migrate(input, output, "--resolutions=" + work.resolve("decisions.csv"));
     assertEquals(before, stamps(out));
     assertEquals(0, out.count("studiesMissingFromSource"));
     assertEquals(0, out.count("studiesWritten"));
@@ -253,7 +249,7 @@ class DeltaMigrationTest {
     Files.createDirectories(resent.getParent());
     Files.copy(original, resent);
 
-    String[] decided = {"--resolutions=" + work.resolve("decisions.csv"), "--modificationDateTime=20250131120000"};
+    String[] decided = {"--resolutions=" + work.resolve("decisions.csv")};
     MigrationOutput out = migrate(input, output, decided);
     assertEquals(Set.of(uid("study-01")), written(before, stamps(out)));
     assertEquals(Outcome.ARCHIVED, row(out, resent).outcome());
