@@ -32,40 +32,35 @@ public final class JournalInstances extends PTransform<PCollection<KV<String, Pa
   }
 
   static final class JournalFn extends DoFn<KV<String, ParsedInstance>, Void> {
-    private static final int FLUSH_AT = 1 << 20;
     private final RunIndex index;
-    private transient IndexJournal.Writer journal;
+    private transient LazyJournal journal;
     private transient ByteArrayOutputStream buffer;
 
     JournalFn(RunIndex index) {
       this.index = index;
     }
 
+    @Setup
+    public void setup() {
+      journal = new LazyJournal(index, "instances", 1 << 20);
+      buffer = new ByteArrayOutputStream(1024);
+    }
+
     @ProcessElement
     public void process(@Element KV<String, ParsedInstance> e) throws Exception {
-      if (journal == null) {
-        journal = index.openJournal("instances");
-        buffer = new ByteArrayOutputStream(1024);
-      }
       buffer.reset();
       ParsedInstanceCoder.of().encode(e.getValue(), buffer);
-      journal.append(RunIndex.INSTANCE, buffer.toByteArray());
-      if (journal.pendingBytes() > FLUSH_AT) {
-        journal.flush();
-      }
+      journal.append(RunIndex.INSTANCE, buffer.toByteArray(), false);
     }
 
     @FinishBundle
     public void finishBundle() throws Exception {
-      if (journal != null) {
-        journal.flush();
-      }
+      journal.flush();
     }
 
     @Teardown
     public void teardown() {
-      RunIndex.closeQuietly(journal);
-      journal = null;
+      journal.close();
     }
   }
 }

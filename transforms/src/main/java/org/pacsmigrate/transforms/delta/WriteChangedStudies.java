@@ -112,24 +112,22 @@ public final class WriteChangedStudies extends PTransform<PCollection<Reconciled
 
   /** Writes to this run's study journal; one per worker thread. */
   abstract static class JournalingFn<I> extends DoFn<I, StudyResult> {
-    private static final int FLUSH_AT = 1 << 16;
     final StudyWriter writer;
     final RunIndex index;
-    private transient IndexJournal.Writer journal;
+    private transient LazyJournal journal;
 
     JournalingFn(StudyWriter writer, RunIndex index) {
       this.writer = writer;
       this.index = index;
     }
 
+    @Setup
+    public void setup() {
+      journal = new LazyJournal(index, "studies", 1 << 16);
+    }
+
     void record(StudyRecord r, boolean now) throws OutputWriteException {
-      if (journal == null) {
-        journal = index.openJournal("studies");
-      }
-      journal.append(RunIndex.STUDY, r.encode());
-      if (now || journal.pendingBytes() > FLUSH_AT) {
-        journal.flush();
-      }
+      journal.append(RunIndex.STUDY, r.encode(), now);
     }
 
     ArchiveStamp stamp(String studyUid) throws OutputWriteException {
@@ -150,15 +148,12 @@ public final class WriteChangedStudies extends PTransform<PCollection<Reconciled
 
     @FinishBundle
     public void finishBundle() throws OutputWriteException {
-      if (journal != null) {
-        journal.flush();
-      }
+      journal.flush();
     }
 
     @Teardown
     public void teardown() {
-      RunIndex.closeQuietly(journal);
-      journal = null;
+      journal.close();
     }
   }
 
