@@ -29,8 +29,8 @@ import org.pacsmigrate.format.p10.P10Reader;
 import org.pacsmigrate.format.p10.P10Writer;
 import org.pacsmigrate.format.p10.TransferSyntax;
 import org.pacsmigrate.pipeline.Main;
-import org.pacsmigrate.transforms.ManifestRow;
-import org.pacsmigrate.transforms.Outcome;
+import org.pacsmigrate.transforms.model.ManifestRow;
+import org.pacsmigrate.transforms.model.Outcome;
 
 /**
  * Issue 10, finding 4: an output that holds an instance export cannot write (an archive made before the job

@@ -22,8 +22,8 @@ import org.pacsmigrate.format.p10.DicomFile;
 import org.pacsmigrate.format.p10.P10Reader;
 import org.pacsmigrate.format.p10.P10Writer;
 import org.pacsmigrate.format.p10.TransferSyntax;
-import org.pacsmigrate.transforms.HeaderCheck;
-import org.pacsmigrate.transforms.Outcome;
+import org.pacsmigrate.transforms.io.HeaderCheck;
+import org.pacsmigrate.transforms.model.Outcome;
 
 /**
  * Seeded mutations of the corpus for {@link FuzzMigrationTest}: the same seed gives the same files. Each case

@@ -40,9 +40,9 @@ import org.pacsmigrate.format.dicom.Tag;
 import org.pacsmigrate.format.p10.P10Reader;
 import org.pacsmigrate.pipeline.Main;
 import org.pacsmigrate.pipeline.SamplePacs;
-import org.pacsmigrate.transforms.Csv;
-import org.pacsmigrate.transforms.ManifestRow;
-import org.pacsmigrate.transforms.Outcome;
+import org.pacsmigrate.transforms.reports.Csv;
+import org.pacsmigrate.transforms.model.ManifestRow;
+import org.pacsmigrate.transforms.model.Outcome;
 
 /**
  * Delta and resumed runs (README, "Delta runs"), end to end with the pipeline jar in a JVM of its own: a rerun

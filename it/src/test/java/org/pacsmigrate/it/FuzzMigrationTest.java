@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.pacsmigrate.format.archive.ArchiveExporter;
 import org.pacsmigrate.format.archive.StudyArchive;
-import org.pacsmigrate.transforms.ManifestRow;
-import org.pacsmigrate.transforms.Outcome;
+import org.pacsmigrate.transforms.model.ManifestRow;
+import org.pacsmigrate.transforms.model.Outcome;
 
 /**
  * Issue 10's fuzz suite: a few thousand seeded mutations of the corpus ({@link CorpusMutations}: truncations,

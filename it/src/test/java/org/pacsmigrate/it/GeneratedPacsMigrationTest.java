@@ -26,8 +26,8 @@ import org.pacsmigrate.format.dicom.Tag;
 import org.pacsmigrate.format.p10.DicomFile;
 import org.pacsmigrate.format.p10.P10Reader;
 import org.pacsmigrate.pipeline.SamplePacs;
-import org.pacsmigrate.transforms.ManifestRow;
-import org.pacsmigrate.transforms.Outcome;
+import org.pacsmigrate.transforms.model.ManifestRow;
+import org.pacsmigrate.transforms.model.Outcome;
 
 /**
  * The job over a generated PACS of tens of studies and a few hundred files, with identical and conflicting

@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pacsmigrate.pipeline.Main;
 import org.pacsmigrate.pipeline.SamplePacs;
-import org.pacsmigrate.transforms.ManifestRow;
-import org.pacsmigrate.transforms.Outcome;
-import org.pacsmigrate.transforms.SourcePaths;
+import org.pacsmigrate.transforms.model.ManifestRow;
+import org.pacsmigrate.transforms.model.Outcome;
+import org.pacsmigrate.transforms.io.SourcePaths;
 
 /**
  * The accounting under hostile sources, with the real jar in a JVM of its own: names with line breaks and

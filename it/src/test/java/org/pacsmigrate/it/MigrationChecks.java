@@ -22,9 +22,9 @@ import org.pacsmigrate.format.dicom.Tag;
 import org.pacsmigrate.format.p10.DicomFile;
 import org.pacsmigrate.format.p10.P10Reader;
 import org.pacsmigrate.pipeline.SamplePacs;
-import org.pacsmigrate.transforms.ManifestRow;
-import org.pacsmigrate.transforms.Outcome;
-import org.pacsmigrate.transforms.SourcePaths;
+import org.pacsmigrate.transforms.model.ManifestRow;
+import org.pacsmigrate.transforms.model.Outcome;
+import org.pacsmigrate.transforms.io.SourcePaths;
 
 /** What every migration must satisfy, whatever its input. */
 final class MigrationChecks {

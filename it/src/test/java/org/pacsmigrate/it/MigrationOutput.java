@@ -20,8 +20,8 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.pacsmigrate.pipeline.Main;
-import org.pacsmigrate.transforms.Csv;
-import org.pacsmigrate.transforms.ManifestRow;
+import org.pacsmigrate.transforms.reports.Csv;
+import org.pacsmigrate.transforms.model.ManifestRow;
 
 /** One finished migration run: its manifest, summary and study ZIPs, read back as an operator would. */
 record MigrationOutput(Path dir, List<ManifestRow> rows, JsonNode summary, String console) {

@@ -22,9 +22,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.pacsmigrate.pipeline.Main;
 import org.pacsmigrate.pipeline.SamplePacs;
-import org.pacsmigrate.transforms.Csv;
-import org.pacsmigrate.transforms.ManifestRow;
-import org.pacsmigrate.transforms.Outcome;
+import org.pacsmigrate.transforms.reports.Csv;
+import org.pacsmigrate.transforms.model.ManifestRow;
+import org.pacsmigrate.transforms.model.Outcome;
 import org.pacsmigrate.transforms.WriteStudyArchives;
 
 /**

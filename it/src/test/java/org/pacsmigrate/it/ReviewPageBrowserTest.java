@@ -20,8 +20,8 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 import org.pacsmigrate.pipeline.SamplePacs;
-import org.pacsmigrate.transforms.Csv;
-import org.pacsmigrate.transforms.Outcome;
+import org.pacsmigrate.transforms.reports.Csv;
+import org.pacsmigrate.transforms.model.Outcome;
 import org.pacsmigrate.transforms.reconcile.Resolutions;
 
 /**

@@ -19,7 +19,7 @@ import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.pacsmigrate.transforms.ConflictReports;
 import org.pacsmigrate.transforms.Reports;
-import org.pacsmigrate.transforms.Summary;
+import org.pacsmigrate.transforms.reports.Summary;
 import org.pacsmigrate.transforms.reconcile.ReconciliationRules;
 import org.pacsmigrate.transforms.reconcile.Resolutions;
 import org.pacsmigrate.transforms.reconcile.ResolutionsException;

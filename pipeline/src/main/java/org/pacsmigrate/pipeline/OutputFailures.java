@@ -4,7 +4,7 @@ import java.io.IOException;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.pacsmigrate.format.io.OutputWriteException;
-import org.pacsmigrate.transforms.OutputFolder;
+import org.pacsmigrate.transforms.io.OutputFolder;
 
 /**
  * What the launcher does about the output around a run: prepares it ({@link OutputFolder#prepare}), tidies it

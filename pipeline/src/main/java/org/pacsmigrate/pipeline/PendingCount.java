@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import org.pacsmigrate.transforms.ManifestRow;
+import org.pacsmigrate.transforms.model.ManifestRow;
 
 /**
  * verify's {@link SourceCount}, run on a thread of its own so that its walk of the input overlaps the re-reading

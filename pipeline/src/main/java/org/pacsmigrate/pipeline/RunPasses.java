@@ -2,7 +2,7 @@ package org.pacsmigrate.pipeline;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import org.pacsmigrate.transforms.ParsedInstance;
+import org.pacsmigrate.transforms.model.ParsedInstance;
 import org.pacsmigrate.transforms.delta.IndexIdentity;
 import org.pacsmigrate.transforms.delta.PriorRun;
 import org.pacsmigrate.transforms.delta.RunIndex;

@@ -22,7 +22,7 @@ import org.pacsmigrate.format.dicom.VR;
 import org.pacsmigrate.format.p10.BulkDataSource;
 import org.pacsmigrate.format.p10.P10Writer;
 import org.pacsmigrate.format.p10.TransferSyntax;
-import org.pacsmigrate.transforms.Outcome;
+import org.pacsmigrate.transforms.model.Outcome;
 
 /**
  * Generates a small legacy PACS folder with what real ones hold besides good images: a re-sent identical copy,

@@ -20,9 +20,9 @@ import java.util.stream.Stream;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
-import org.pacsmigrate.transforms.ManifestRow;
-import org.pacsmigrate.transforms.Outcome;
-import org.pacsmigrate.transforms.SourcePaths;
+import org.pacsmigrate.transforms.model.ManifestRow;
+import org.pacsmigrate.transforms.model.Outcome;
+import org.pacsmigrate.transforms.io.SourcePaths;
 
 /**
  * verify's own count of the entries under the input, compared with the manifest: every entry in it exactly once,

@@ -28,11 +28,11 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.pacsmigrate.format.archive.ArchiveVerifier;
 import org.pacsmigrate.format.archive.StudyArchive;
 import org.pacsmigrate.format.p10.P10Reader;
-import org.pacsmigrate.transforms.HeaderCheck;
-import org.pacsmigrate.transforms.ManifestRow;
-import org.pacsmigrate.transforms.Outcome;
+import org.pacsmigrate.transforms.io.HeaderCheck;
+import org.pacsmigrate.transforms.model.ManifestRow;
+import org.pacsmigrate.transforms.model.Outcome;
 import org.pacsmigrate.transforms.Reports;
-import org.pacsmigrate.transforms.SourceChannels;
+import org.pacsmigrate.transforms.io.SourceChannels;
 
 /**
  * {@code verify --archive=OUTPUT --input=SOURCE}: checks a finished migration against its sources, study by

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.pacsmigrate.transforms.ManifestRow;
-import org.pacsmigrate.transforms.Outcome;
+import org.pacsmigrate.transforms.model.ManifestRow;
+import org.pacsmigrate.transforms.model.Outcome;
 
 /**
  * {@code verify} on many threads says exactly what it says on one: the same lines in the same order, the same

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pacsmigrate.transforms.Outcome;
+import org.pacsmigrate.transforms.model.Outcome;
 
 class SamplePacsTest {
   @TempDir Path dir;

@@ -21,6 +21,7 @@ import org.pacsmigrate.transforms.reconcile.ConflictReport;
 import org.pacsmigrate.transforms.reconcile.Finding;
 import org.pacsmigrate.transforms.reconcile.ReviewPage;
 import org.pacsmigrate.transforms.reconcile.StudyContext;
+import org.pacsmigrate.transforms.reports.WriteReportFile;
 
 /**
  * Writes the conflict reports to {@code {output}/reports/}: {@code conflicts.csv}, {@code conflicts.json},

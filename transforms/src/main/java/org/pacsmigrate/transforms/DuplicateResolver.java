@@ -15,6 +15,9 @@ import org.pacsmigrate.format.p10.SourceBulkData;
 import org.pacsmigrate.format.verify.DataSetComparator;
 import org.pacsmigrate.format.verify.Difference;
 import org.pacsmigrate.format.verify.FileValueDigester;
+import org.pacsmigrate.transforms.io.SourceHeaders;
+import org.pacsmigrate.transforms.model.ParsedInstance;
+import org.pacsmigrate.transforms.model.SortableDateTime;
 
 /**
  * Chooses which of several files holding the same SOP Instance UID is archived. The rule, stated once so
@@ -106,7 +109,7 @@ public final class DuplicateResolver {
         + named + (more > 0 ? " and " + more + " more" : "");
   }
 
-  static int attributeCount(DataSet ds) {
+  public static int attributeCount(DataSet ds) {
     int n = 0;
     for (DicomElement e : ds.elements()) {
       if (!Tag.isEncodingArtefact(e.tag()) && e.tag() != Tag.SpecificCharacterSet) {

@@ -4,6 +4,7 @@ import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.pacsmigrate.transforms.model.ParsedInstance;
 
 /**
  * Brings each study's instances together. Only parsed headers travel (pixel data and bulk values are offsets

@@ -23,6 +23,10 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.pacsmigrate.transforms.io.FolderWalk;
+import org.pacsmigrate.transforms.io.SourcePaths;
+import org.pacsmigrate.transforms.model.ListedFile;
+import org.pacsmigrate.transforms.model.ManifestRow;
 
 /**
  * Every entry below the input location, at any depth: the regular files to parse under {@link #FILES}, and a

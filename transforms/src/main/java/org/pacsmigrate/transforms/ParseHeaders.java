@@ -15,6 +15,14 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.pacsmigrate.format.p10.P10Reader;
+import org.pacsmigrate.transforms.io.FolderWalk;
+import org.pacsmigrate.transforms.io.HeaderCheck;
+import org.pacsmigrate.transforms.io.SourceChannels;
+import org.pacsmigrate.transforms.model.ListedFile;
+import org.pacsmigrate.transforms.model.ParsedInstance;
+import org.pacsmigrate.transforms.model.ParsedInstanceCoder;
+import org.pacsmigrate.transforms.model.RejectedFile;
+import org.pacsmigrate.transforms.model.SharedStrings;
 import org.pacsmigrate.transforms.reconcile.ReconciliationRules;
 
 /**

@@ -29,6 +29,8 @@ import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.pacsmigrate.transforms.model.DedupedStudy;
+import org.pacsmigrate.transforms.model.ReconciledStudy;
 import org.pacsmigrate.transforms.reconcile.CrossStudyCheck;
 import org.pacsmigrate.transforms.reconcile.Finding;
 import org.pacsmigrate.transforms.reconcile.PatientSummary;

@@ -13,6 +13,13 @@ import org.apache.beam.sdk.values.PDone;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.pacsmigrate.transforms.model.ManifestRow;
+import org.pacsmigrate.transforms.model.RejectedFile;
+import org.pacsmigrate.transforms.model.StudyResult;
+import org.pacsmigrate.transforms.reports.ManifestParts;
+import org.pacsmigrate.transforms.reports.Summary;
+import org.pacsmigrate.transforms.reports.Tally;
+import org.pacsmigrate.transforms.reports.WriteReportFile;
 
 /**
  * Writes {@code {output}/reports/manifest.csv} (one row per input file) and {@code summary.json} (the counts).

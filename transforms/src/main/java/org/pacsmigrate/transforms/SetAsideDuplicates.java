@@ -11,6 +11,11 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.pacsmigrate.transforms.io.SourceChannels;
+import org.pacsmigrate.transforms.model.DedupedStudy;
+import org.pacsmigrate.transforms.model.ManifestRow;
+import org.pacsmigrate.transforms.model.Outcome;
+import org.pacsmigrate.transforms.model.ParsedInstance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

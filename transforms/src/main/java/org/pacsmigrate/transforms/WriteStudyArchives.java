@@ -9,6 +9,13 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 import org.pacsmigrate.format.io.OutputWriteException;
+import org.pacsmigrate.transforms.io.ArchiveStore;
+import org.pacsmigrate.transforms.io.StudyWriter;
+import org.pacsmigrate.transforms.model.ManifestRow;
+import org.pacsmigrate.transforms.model.Outcome;
+import org.pacsmigrate.transforms.model.ParsedInstance;
+import org.pacsmigrate.transforms.model.ReconciledStudy;
+import org.pacsmigrate.transforms.model.StudyResult;
 
 /**
  * Per reconciled study: writes the study ZIP from the source files (frames and bulk data read by offset) with
@@ -61,7 +68,7 @@ public final class WriteStudyArchives extends PTransform<PCollection<ReconciledS
     return rejectAllRows(studyUid, rows, e);
   }
 
-  static List<ManifestRow> rejectAllRows(String studyUid, Iterable<ManifestRow> files, Exception e) {
+  public static List<ManifestRow> rejectAllRows(String studyUid, Iterable<ManifestRow> files, Exception e) {
     String reason = "study ZIP not written: " + e.getClass().getSimpleName() + ": " + e.getMessage();
     List<ManifestRow> rows = new ArrayList<>();
     for (ManifestRow f : files) {

@@ -4,6 +4,10 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.pacsmigrate.transforms.io.ArchiveStore;
+import org.pacsmigrate.transforms.io.HeaderCheck;
+import org.pacsmigrate.transforms.io.StudyWriter;
+import org.pacsmigrate.transforms.model.ParsedInstance;
 
 /** {@link TestDicom}'s instances and the archive writer, for the tests of the delta package. */
 public final class DeltaFixtures {

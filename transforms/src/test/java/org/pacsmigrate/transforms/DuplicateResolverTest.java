@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pacsmigrate.format.dicom.DataSet;
 import org.pacsmigrate.format.dicom.VR;
+import org.pacsmigrate.transforms.model.ParsedInstance;
 
 class DuplicateResolverTest {
   @TempDir Path dir;

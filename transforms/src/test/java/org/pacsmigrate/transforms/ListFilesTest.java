@@ -23,6 +23,11 @@ import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pacsmigrate.transforms.io.SourceChannels;
+import org.pacsmigrate.transforms.io.SourcePaths;
+import org.pacsmigrate.transforms.model.ListedFile;
+import org.pacsmigrate.transforms.model.ManifestRow;
+import org.pacsmigrate.transforms.model.Outcome;
 
 /**
  * The listing on hostile trees: every directory entry is a file to parse or a manifest row, whatever its name's

@@ -25,9 +25,17 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pacsmigrate.format.io.OutputWriteException;
-import org.pacsmigrate.transforms.ArchiveStore.Layout;
+import org.pacsmigrate.transforms.io.ArchiveStore.Layout;
 import org.pacsmigrate.transforms.gcs.FailingUploadStorage;
 import org.pacsmigrate.transforms.gcs.InMemoryStorage;
+import org.pacsmigrate.transforms.io.ArchiveStore;
+import org.pacsmigrate.transforms.model.ManifestRow;
+import org.pacsmigrate.transforms.model.Outcome;
+import org.pacsmigrate.transforms.model.ParsedInstance;
+import org.pacsmigrate.transforms.model.ParsedInstanceCoder;
+import org.pacsmigrate.transforms.model.RejectedFile;
+import org.pacsmigrate.transforms.model.StudyResult;
+import org.pacsmigrate.transforms.reports.WriteReportFile;
 
 /**
  * Who is to blame when a study cannot be written: a source that cannot be read rejects the study's files (with

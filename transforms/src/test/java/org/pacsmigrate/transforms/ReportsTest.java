@@ -14,6 +14,12 @@ import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pacsmigrate.transforms.model.ManifestRow;
+import org.pacsmigrate.transforms.model.Outcome;
+import org.pacsmigrate.transforms.model.RejectedFile;
+import org.pacsmigrate.transforms.model.StudyResult;
+import org.pacsmigrate.transforms.reports.Csv;
+import org.pacsmigrate.transforms.reports.Summary;
 
 class ReportsTest {
   @TempDir Path out;

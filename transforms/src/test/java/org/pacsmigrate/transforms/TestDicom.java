@@ -13,11 +13,13 @@ import org.pacsmigrate.format.dicom.VR;
 import org.pacsmigrate.format.p10.BulkDataSource;
 import org.pacsmigrate.format.p10.P10Writer;
 import org.pacsmigrate.format.p10.TransferSyntax;
+import org.pacsmigrate.transforms.io.HeaderCheck;
+import org.pacsmigrate.transforms.model.ParsedInstance;
 
 /** Small synthetic instances written as Part 10 files, for the transforms' tests. */
-final class TestDicom {
-  static final String STUDY = "1.2.826.0.1.3680043.10.543.1";
-  static final String SERIES = "1.2.826.0.1.3680043.10.543.1.1";
+public final class TestDicom {
+  public static final String STUDY = "1.2.826.0.1.3680043.10.543.1";
+  public static final String SERIES = "1.2.826.0.1.3680043.10.543.1.1";
   static final int INSTANCE_CREATION_DATE = 0x00080012;
   static final int INSTANCE_CREATION_TIME = 0x00080013;
   static final int IMAGE_COMMENTS = 0x00204000;
@@ -25,7 +27,7 @@ final class TestDicom {
   private TestDicom() {}
 
   /** An 8x8 16-bit image whose pixels are {@code pixel} everywhere. */
-  static DataSet image(String sopUid, int pixel) {
+  public static DataSet image(String sopUid, int pixel) {
     DataSet ds = new DataSet();
     ds.put(text(Tag.SOPClassUID, VR.UI, "1.2.840.10008.5.1.4.1.1.4"));
     ds.put(text(Tag.SOPInstanceUID, VR.UI, sopUid));
@@ -46,7 +48,7 @@ final class TestDicom {
     return ds;
   }
 
-  static Path write(Path path, DataSet ds) throws IOException {
+  public static Path write(Path path, DataSet ds) throws IOException {
     Files.createDirectories(path.getParent());
     try (OutputStream out = Files.newOutputStream(path)) {
       new P10Writer().write(ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN, BulkDataSource.none(), out);
@@ -54,7 +56,7 @@ final class TestDicom {
     return path;
   }
 
-  static ParsedInstance parse(Path path) throws IOException {
+  public static ParsedInstance parse(Path path) throws IOException {
     try (FileChannel ch = FileChannel.open(path)) {
       HeaderCheck.Verdict v = new HeaderCheck().check(path.toString(), Files.size(path), ch);
       if (v.parsed() == null) {
@@ -64,11 +66,11 @@ final class TestDicom {
     }
   }
 
-  static DicomElement text(int tag, VR vr, String value) {
+  public static DicomElement text(int tag, VR vr, String value) {
     return DicomElement.ofBytes(tag, vr, value.getBytes(StandardCharsets.ISO_8859_1));
   }
 
-  static DicomElement us(int tag, int value) {
+  public static DicomElement us(int tag, int value) {
     return DicomElement.ofBytes(tag, VR.US, new byte[] {(byte) value, (byte) (value >>> 8)});
   }
 }

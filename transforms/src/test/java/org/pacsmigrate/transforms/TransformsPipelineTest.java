@@ -31,6 +31,17 @@ import org.pacsmigrate.format.dicom.DataSet;
 import org.pacsmigrate.format.dicom.Tag;
 import org.pacsmigrate.format.dicom.VR;
 import org.pacsmigrate.format.p10.P10Reader;
+import org.pacsmigrate.transforms.io.ArchiveStore;
+import org.pacsmigrate.transforms.io.HeaderDigest;
+import org.pacsmigrate.transforms.model.DedupedStudy;
+import org.pacsmigrate.transforms.model.ManifestRow;
+import org.pacsmigrate.transforms.model.MetadataOverlay;
+import org.pacsmigrate.transforms.model.Outcome;
+import org.pacsmigrate.transforms.model.ParsedInstance;
+import org.pacsmigrate.transforms.model.ParsedInstanceCoder;
+import org.pacsmigrate.transforms.model.ReconciledStudy;
+import org.pacsmigrate.transforms.model.RejectedFile;
+import org.pacsmigrate.transforms.model.StudyResult;
 import org.pacsmigrate.transforms.reconcile.Finding;
 
 /**

@@ -22,6 +22,12 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pacsmigrate.transforms.io.ArchiveStore;
+import org.pacsmigrate.transforms.model.ManifestRow;
+import org.pacsmigrate.transforms.model.Outcome;
+import org.pacsmigrate.transforms.model.ParsedInstance;
+import org.pacsmigrate.transforms.model.ParsedInstanceCoder;
+import org.pacsmigrate.transforms.model.StudyResult;
 
 class WriteStudyArchivesTest {
   /** Results leave the pipeline through a static queue: the Direct runner runs in this JVM. */

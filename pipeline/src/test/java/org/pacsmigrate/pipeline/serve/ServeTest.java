@@ -37,7 +37,7 @@ import org.pacsmigrate.format.p10.Frame;
 import org.pacsmigrate.format.p10.FrameLocator;
 import org.pacsmigrate.format.p10.P10Reader;
 import org.pacsmigrate.pipeline.SamplePacs;
-import org.pacsmigrate.transforms.Outcome;
+import org.pacsmigrate.transforms.model.Outcome;
 
 /**
  * {@code serve} with a real Jetty on a free loopback port and the JDK's HTTP client, over study ZIPs written

@@ -7,8 +7,8 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
-import org.pacsmigrate.transforms.ParsedInstance;
-import org.pacsmigrate.transforms.ParsedInstanceCoder;
+import org.pacsmigrate.transforms.model.ParsedInstance;
+import org.pacsmigrate.transforms.model.ParsedInstanceCoder;
 
 /**
  * Records every instance record of this run (read now or taken from the index) in this run's index, as it

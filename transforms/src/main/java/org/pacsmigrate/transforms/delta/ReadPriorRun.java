@@ -16,8 +16,8 @@ import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
-import org.pacsmigrate.transforms.ParsedInstance;
-import org.pacsmigrate.transforms.ParsedInstanceCoder;
+import org.pacsmigrate.transforms.model.ParsedInstance;
+import org.pacsmigrate.transforms.model.ParsedInstanceCoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

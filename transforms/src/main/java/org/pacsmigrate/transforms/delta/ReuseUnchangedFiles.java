@@ -22,10 +22,10 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptors;
-import org.pacsmigrate.transforms.ListedFile;
+import org.pacsmigrate.transforms.model.ListedFile;
 import org.pacsmigrate.transforms.MigrationMetrics;
-import org.pacsmigrate.transforms.ParsedInstance;
-import org.pacsmigrate.transforms.ParsedInstanceCoder;
+import org.pacsmigrate.transforms.model.ParsedInstance;
+import org.pacsmigrate.transforms.model.ParsedInstanceCoder;
 
 /**
  * Splits the listing against the index: a file listed with the size and modification time an earlier run

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import org.pacsmigrate.transforms.ReconciledStudy;
+import org.pacsmigrate.transforms.model.ReconciledStudy;
 
 /**
  * SHA-256 of everything a study's archive is made from, short of the frames' bytes: each kept file's record

@@ -32,9 +32,9 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.pacsmigrate.format.io.OutputWriteException;
-import org.pacsmigrate.transforms.ReconciledStudy;
-import org.pacsmigrate.transforms.StudyResult;
-import org.pacsmigrate.transforms.StudyWriter;
+import org.pacsmigrate.transforms.model.ReconciledStudy;
+import org.pacsmigrate.transforms.model.StudyResult;
+import org.pacsmigrate.transforms.io.StudyWriter;
 
 /**
  * The write step of a run that keeps an index: each study whose fingerprint ({@link StudyFingerprint}) and

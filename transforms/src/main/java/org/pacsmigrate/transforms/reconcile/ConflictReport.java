@@ -9,7 +9,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import org.pacsmigrate.transforms.Csv;
+import org.pacsmigrate.transforms.reports.Csv;
 
 /**
  * The conflict reports, rendered from all findings of a run (in {@link Finding#REPORT_ORDER}): {@code

@@ -10,7 +10,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.pacsmigrate.format.dicom.ElementDictionary;
 import org.pacsmigrate.format.dicom.VR;
-import org.pacsmigrate.transforms.Csv;
+import org.pacsmigrate.transforms.reports.Csv;
 
 /**
  * The hospital's master patient index and/or RIS export ({@code --reference=FILE}), parsed and checked: a CSV

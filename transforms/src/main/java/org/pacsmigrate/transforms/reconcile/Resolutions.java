@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.pacsmigrate.format.archive.Uids;
-import org.pacsmigrate.transforms.Csv;
+import org.pacsmigrate.transforms.reports.Csv;
 
 /**
  * A reviewer's decisions: the resolutions file ({@code --resolutions=FILE}), CSV with the header

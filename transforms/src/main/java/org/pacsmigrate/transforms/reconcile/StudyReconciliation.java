@@ -2,7 +2,7 @@ package org.pacsmigrate.transforms.reconcile;
 
 import java.util.List;
 import java.util.Map;
-import org.pacsmigrate.transforms.MetadataOverlay;
+import org.pacsmigrate.transforms.model.MetadataOverlay;
 
 /**
  * What reconciliation decided for one study.

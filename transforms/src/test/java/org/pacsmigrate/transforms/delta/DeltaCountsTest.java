@@ -15,13 +15,13 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pacsmigrate.transforms.BeamTests;
-import org.pacsmigrate.transforms.ManifestRow;
-import org.pacsmigrate.transforms.Outcome;
-import org.pacsmigrate.transforms.RejectedFile;
+import org.pacsmigrate.transforms.model.ManifestRow;
+import org.pacsmigrate.transforms.model.Outcome;
+import org.pacsmigrate.transforms.model.RejectedFile;
 import org.pacsmigrate.transforms.Reports;
-import org.pacsmigrate.transforms.StudyResult;
-import org.pacsmigrate.transforms.Summary;
-import org.pacsmigrate.transforms.Tally;
+import org.pacsmigrate.transforms.model.StudyResult;
+import org.pacsmigrate.transforms.reports.Summary;
+import org.pacsmigrate.transforms.reports.Tally;
 
 /** What each state of a study adds to summary.json, and the records that carry the states across a shuffle. */
 class DeltaCountsTest {

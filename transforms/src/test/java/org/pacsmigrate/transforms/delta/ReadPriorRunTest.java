@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pacsmigrate.transforms.BeamTests;
 import org.pacsmigrate.transforms.DeltaFixtures;
-import org.pacsmigrate.transforms.ParsedInstance;
-import org.pacsmigrate.transforms.ParsedInstanceCoder;
+import org.pacsmigrate.transforms.model.ParsedInstance;
+import org.pacsmigrate.transforms.model.ParsedInstanceCoder;
 
 /** The index read back as the job reads it: {@link JournalInstances} writes it, {@link ReadPriorRun} reads it. */
 class ReadPriorRunTest {

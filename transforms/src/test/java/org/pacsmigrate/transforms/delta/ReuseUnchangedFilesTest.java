@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pacsmigrate.transforms.BeamTests;
 import org.pacsmigrate.transforms.DeltaFixtures;
-import org.pacsmigrate.transforms.ListedFile;
-import org.pacsmigrate.transforms.ParsedInstance;
-import org.pacsmigrate.transforms.ParsedInstanceCoder;
+import org.pacsmigrate.transforms.model.ListedFile;
+import org.pacsmigrate.transforms.model.ParsedInstance;
+import org.pacsmigrate.transforms.model.ParsedInstanceCoder;
 
 class ReuseUnchangedFilesTest {
   private static final long T1 = 1_700_000_000_000L;

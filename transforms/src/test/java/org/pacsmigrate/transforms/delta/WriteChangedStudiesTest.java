@@ -25,15 +25,15 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pacsmigrate.transforms.ArchiveStore;
+import org.pacsmigrate.transforms.io.ArchiveStore;
 import org.pacsmigrate.transforms.BeamTests;
-import org.pacsmigrate.transforms.DedupedStudy;
+import org.pacsmigrate.transforms.model.DedupedStudy;
 import org.pacsmigrate.transforms.DeltaFixtures;
-import org.pacsmigrate.transforms.ManifestRow;
-import org.pacsmigrate.transforms.Outcome;
-import org.pacsmigrate.transforms.ParsedInstance;
-import org.pacsmigrate.transforms.ReconciledStudy;
-import org.pacsmigrate.transforms.StudyResult;
+import org.pacsmigrate.transforms.model.ManifestRow;
+import org.pacsmigrate.transforms.model.Outcome;
+import org.pacsmigrate.transforms.model.ParsedInstance;
+import org.pacsmigrate.transforms.model.ReconciledStudy;
+import org.pacsmigrate.transforms.model.StudyResult;
 import org.pacsmigrate.transforms.WriteStudyArchives;
 
 /**

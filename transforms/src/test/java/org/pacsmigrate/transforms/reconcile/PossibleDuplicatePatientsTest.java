@@ -29,8 +29,8 @@ import org.pacsmigrate.format.dicom.DataSet;
 import org.pacsmigrate.format.dicom.Tag;
 import org.pacsmigrate.format.dicom.VR;
 import org.pacsmigrate.transforms.ConflictReports;
-import org.pacsmigrate.transforms.ParsedInstance;
-import org.pacsmigrate.transforms.ParsedInstanceCoder;
+import org.pacsmigrate.transforms.model.ParsedInstance;
+import org.pacsmigrate.transforms.model.ParsedInstanceCoder;
 import org.pacsmigrate.transforms.ReconcileStudies;
 import org.pacsmigrate.transforms.SetAsideDuplicates;
 

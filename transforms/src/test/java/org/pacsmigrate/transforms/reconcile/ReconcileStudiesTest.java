@@ -36,16 +36,16 @@ import org.junit.jupiter.api.io.TempDir;
 import org.pacsmigrate.format.dicom.DataSet;
 import org.pacsmigrate.format.dicom.Tag;
 import org.pacsmigrate.format.dicom.VR;
-import org.pacsmigrate.transforms.ArchiveStore;
+import org.pacsmigrate.transforms.io.ArchiveStore;
 import org.pacsmigrate.transforms.ConflictReports;
-import org.pacsmigrate.transforms.Csv;
-import org.pacsmigrate.transforms.ManifestRow;
-import org.pacsmigrate.transforms.Outcome;
-import org.pacsmigrate.transforms.ParsedInstance;
-import org.pacsmigrate.transforms.ParsedInstanceCoder;
+import org.pacsmigrate.transforms.reports.Csv;
+import org.pacsmigrate.transforms.model.ManifestRow;
+import org.pacsmigrate.transforms.model.Outcome;
+import org.pacsmigrate.transforms.model.ParsedInstance;
+import org.pacsmigrate.transforms.model.ParsedInstanceCoder;
 import org.pacsmigrate.transforms.ReconcileStudies;
 import org.pacsmigrate.transforms.SetAsideDuplicates;
-import org.pacsmigrate.transforms.StudyResult;
+import org.pacsmigrate.transforms.model.StudyResult;
 import org.pacsmigrate.transforms.WriteStudyArchives;
 
 /** ReconcileStudies in a pipeline (Direct runner): held studies, warnings, cross-study findings, the reports. */

@@ -32,7 +32,7 @@ import org.pacsmigrate.format.archive.StudyArchiveWriter;
 import org.pacsmigrate.format.dicom.DataSet;
 import org.pacsmigrate.format.dicom.Tag;
 import org.pacsmigrate.format.dicom.VR;
-import org.pacsmigrate.transforms.ParsedInstance;
+import org.pacsmigrate.transforms.model.ParsedInstance;
 import org.pacsmigrate.transforms.reconcile.Resolutions.Resolution;
 
 /** ReconcileStudy with a reference file: its values win, merges release, missing patients and accessions. */
@@ -202,7 +202,7 @@ class ReconcileWithReferenceTest {
     List<ArchiveInstance> instances = new ArrayList<>();
     for (ParsedInstance p : files) {
       Path source = Path.of(p.path());
-      org.pacsmigrate.format.p10.DicomFile header = org.pacsmigrate.transforms.SourceHeaders.reread(p);
+      org.pacsmigrate.format.p10.DicomFile header = org.pacsmigrate.transforms.io.SourceHeaders.reread(p);
       instances.add(new ArchiveInstance(header, StudyFiles.published(r, files).getOrDefault(p.sopInstanceUid(),
           header.dataSet()), () -> FileChannel.open(source, StandardOpenOption.READ)));
     }

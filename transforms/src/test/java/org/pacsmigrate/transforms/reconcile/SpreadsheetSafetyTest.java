@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.pacsmigrate.format.dicom.DataSet;
 import org.pacsmigrate.format.dicom.Tag;
 import org.pacsmigrate.format.dicom.VR;
-import org.pacsmigrate.transforms.Csv;
-import org.pacsmigrate.transforms.ParsedInstance;
+import org.pacsmigrate.transforms.reports.Csv;
+import org.pacsmigrate.transforms.model.ParsedInstance;
 
 /**
  * A reviewer opens conflicts.csv and resolutions-template.csv in a spreadsheet: a value that a spreadsheet would

@@ -15,8 +15,8 @@ import org.pacsmigrate.format.dicom.VR;
 import org.pacsmigrate.format.p10.BulkDataSource;
 import org.pacsmigrate.format.p10.P10Writer;
 import org.pacsmigrate.format.p10.TransferSyntax;
-import org.pacsmigrate.transforms.HeaderCheck;
-import org.pacsmigrate.transforms.ParsedInstance;
+import org.pacsmigrate.transforms.io.HeaderCheck;
+import org.pacsmigrate.transforms.model.ParsedInstance;
 
 /** Generated instances for reconciliation tests: small images whose attributes each test sets. */
 final class StudyFiles {
@@ -127,9 +127,9 @@ final class StudyFiles {
       throws IOException {
     java.util.Map<String, DataSet> out = new java.util.TreeMap<>();
     for (ParsedInstance p : files) {
-      org.pacsmigrate.transforms.MetadataOverlay changed = r.metadata().get(p.sopInstanceUid());
+      org.pacsmigrate.transforms.model.MetadataOverlay changed = r.metadata().get(p.sopInstanceUid());
       if (changed != null) {
-        out.put(p.sopInstanceUid(), changed.applyTo(org.pacsmigrate.transforms.SourceHeaders.reread(p).dataSet()));
+        out.put(p.sopInstanceUid(), changed.applyTo(org.pacsmigrate.transforms.io.SourceHeaders.reread(p).dataSet()));
       }
     }
     return out;
