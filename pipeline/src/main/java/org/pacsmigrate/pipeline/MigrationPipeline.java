@@ -121,7 +121,8 @@ public final class MigrationPipeline {
     PCollection<StudyResult> studies = reconciled.get(ReconcileStudies.STUDIES)
         .apply("WriteStudyArchives", passes == null || reconciliation.dryRun() ? write
             : WriteChangedStudies.with(write.writer(), store.layout().name().toLowerCase(java.util.Locale.ROOT),
-                passes.index(), prior == null ? null : prior.get(ReadPriorRun.STUDIES)));
+                passes.index(), prior == null ? null : prior.get(ReadPriorRun.STUDIES))
+                .withExpectedFiles(passes.prior().expectedRecords()));
     reconciled.get(ReconcileStudies.CONFLICTS).apply("ConflictReports",
         conflictReports.withStudies(reconciled.get(ReconcileStudies.CONTEXTS)));
     PCollectionTuple.of(Reports.REJECTED, headers.get(ParseHeaders.REJECTED))

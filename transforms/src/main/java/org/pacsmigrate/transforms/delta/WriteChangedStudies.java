@@ -7,12 +7,14 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Iterator;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.beam.sdk.coders.BooleanCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.View;
@@ -23,7 +25,6 @@ import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.transforms.join.CoGbkResult;
 import org.apache.beam.sdk.transforms.join.CoGroupByKey;
 import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
@@ -45,20 +46,22 @@ import org.pacsmigrate.transforms.io.StudyWriter;
  */
 public final class WriteChangedStudies extends PTransform<PCollection<ReconciledStudy>, PCollection<StudyResult>> {
   // Static: an anonymous tag made in expand() would hold this transform, and its PCollection, when serialized.
-  private static final TupleTag<Boolean> PRESENT = new TupleTag<>() {};
-  private static final TupleTag<StudyRecord> KNOWN = new TupleTag<>() {};
+  private static final TupleTag<String> PRESENT = new TupleTag<>() {};
+  private static final TupleTag<KV<Long, StudyRecord>> KNOWN = new TupleTag<>() {};
 
   private final StudyWriter writer;
   private final String layout;
   private final RunIndex index;
   private final PCollection<KV<String, KV<Long, StudyRecord>>> prior;
+  private final int buckets;
 
   private WriteChangedStudies(StudyWriter writer, String layout, RunIndex index,
-      PCollection<KV<String, KV<Long, StudyRecord>>> prior) {
+      PCollection<KV<String, KV<Long, StudyRecord>>> prior, int buckets) {
     this.writer = writer;
     this.layout = layout;
     this.index = index;
     this.prior = prior;
+    this.buckets = buckets;
   }
 
   /**
@@ -69,7 +72,20 @@ public final class WriteChangedStudies extends PTransform<PCollection<Reconciled
     if (writer.store() == null) {
       throw new IllegalArgumentException("a dry run writes no archive and keeps no index");
     }
-    return new WriteChangedStudies(writer, layout, index, prior);
+    return new WriteChangedStudies(writer, layout, index, prior, 1);
+  }
+
+  /**
+   * @param expectedFiles about how many files the index knows ({@link PriorRun#expectedRecords()}): the search
+   *     for studies gone from the source works on buckets of a few studies each, not one group per study
+   */
+  public WriteChangedStudies withExpectedFiles(long expectedFiles) {
+    return new WriteChangedStudies(writer, layout, index, prior,
+        (int) Math.max(1, Math.min(1 << 20, expectedFiles / 500)));
+  }
+
+  static int bucket(String studyUid, int buckets) {
+    return Math.floorMod(studyUid.hashCode(), buckets);
   }
 
   @Override
@@ -79,35 +95,29 @@ public final class WriteChangedStudies extends PTransform<PCollection<Reconciled
           .setCoder(StudyResult.Coder.of());
     }
     // The index's study records are few (one per study, ~150 bytes): a side input, so the studies themselves
-    // (every instance record) are not shuffled once more to meet them.
-    PCollection<KV<String, StudyRecord>> latest = prior
-        .apply("LatestRecord", Combine.perKey(new Latest()))
-        .apply("Record", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(),
-                TypeDescriptor.of(StudyRecord.class)))
-            .via((KV<String, KV<Long, StudyRecord>> e) -> KV.of(e.getKey(), e.getValue().getValue())))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), StudyRecord.Coder.of()));
-    PCollectionView<Map<String, StudyRecord>> known = latest.apply("Known", View.asMap());
+    // (every instance record) are not shuffled once more to meet them. Each study picks the latest run's record
+    // itself: a step that did that per study would cost the Direct runner an evaluator per study.
+    PCollectionView<Map<String, Iterable<KV<Long, StudyRecord>>>> known = prior.apply("Known", View.asMultimap());
     PCollection<StudyResult> results = studies
         .apply("WriteStudyZip", ParDo.of(new WriteFn(writer, layout, index, known)).withSideInputs(known))
         .setCoder(StudyResult.Coder.of());
-    // The studies the index knows and the source no longer has: only their UIDs meet the index's records.
-    PCollection<KV<String, Boolean>> present = studies
-        .apply("Present", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.booleans()))
-            .via((ReconciledStudy st) -> KV.of(st.studyUid(), true)))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), BooleanCoder.of()));
-    PCollection<StudyResult> missing = KeyedPCollectionTuple.of(PRESENT, present).and(KNOWN, latest)
+    // The studies the index knows and the source no longer has: only their UIDs meet the index's records, in
+    // buckets of a few studies.
+    int n = buckets;
+    PCollection<KV<Integer, String>> present = studies
+        .apply("Present", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.integers(), TypeDescriptors.strings()))
+            .via((ReconciledStudy st) -> KV.of(bucket(st.studyUid(), n), st.studyUid())))
+        .setCoder(KvCoder.of(VarIntCoder.of(), StringUtf8Coder.of()));
+    PCollection<KV<Integer, KV<Long, StudyRecord>>> knownByBucket = prior
+        .apply("KnownByBucket", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.integers(),
+                TypeDescriptors.kvs(TypeDescriptors.longs(), TypeDescriptor.of(StudyRecord.class))))
+            .via((KV<String, KV<Long, StudyRecord>> e) -> KV.of(bucket(e.getKey(), n), e.getValue())))
+        .setCoder(KvCoder.of(VarIntCoder.of(), KvCoder.of(VarLongCoder.of(), StudyRecord.Coder.of())));
+    PCollection<StudyResult> missing = KeyedPCollectionTuple.of(PRESENT, present).and(KNOWN, knownByBucket)
         .apply("JoinIndex", CoGroupByKey.create())
         .apply("MissingFromSource", ParDo.of(new MissingFn(writer, index)))
         .setCoder(StudyResult.Coder.of());
     return PCollectionList.of(results).and(missing).apply("AllStudies", Flatten.pCollections());
-  }
-
-  /** The later run's record of a study. */
-  static final class Latest extends Combine.BinaryCombineFn<KV<Long, StudyRecord>> {
-    @Override
-    public KV<Long, StudyRecord> apply(KV<Long, StudyRecord> a, KV<Long, StudyRecord> b) {
-      return b.getKey() > a.getKey() ? b : a;
-    }
   }
 
   /** Writes to this run's study journal; one per worker thread. */
@@ -157,19 +167,23 @@ public final class WriteChangedStudies extends PTransform<PCollection<Reconciled
     }
   }
 
-  static final class MissingFn extends JournalingFn<KV<String, CoGbkResult>> {
+  static final class MissingFn extends JournalingFn<KV<Integer, CoGbkResult>> {
     MissingFn(StudyWriter writer, RunIndex index) {
       super(writer, index);
     }
 
     @ProcessElement
-    public void process(@Element KV<String, CoGbkResult> e, OutputReceiver<StudyResult> out) throws IOException {
-      if (e.getValue().getAll(PRESENT).iterator().hasNext()) {
-        return;
+    public void process(@Element KV<Integer, CoGbkResult> e, OutputReceiver<StudyResult> out) throws IOException {
+      Set<String> present = new HashSet<>();
+      e.getValue().getAll(PRESENT).forEach(present::add);
+      Map<String, KV<Long, StudyRecord>> latest = new TreeMap<>();
+      for (KV<Long, StudyRecord> r : e.getValue().getAll(KNOWN)) {
+        latest.merge(r.getValue().studyUid(), r, (a, b) -> b.getKey() > a.getKey() ? b : a);
       }
-      for (StudyRecord known : e.getValue().getAll(KNOWN)) {
+      for (KV<Long, StudyRecord> r : latest.values()) {
+        StudyRecord known = r.getValue();
         // Known to the index, absent from the source now: kept and reported while its archive is there.
-        if (known.stamp().equals(stamp(known.studyUid()))) {
+        if (!present.contains(known.studyUid()) && known.stamp().equals(stamp(known.studyUid()))) {
           record(known.asMissingFromSource(), true);
           out.output(new StudyResult(known.studyUid(), StudyResult.State.MISSING_FROM_SOURCE, known.zipBytes(),
               List.of()));
@@ -180,9 +194,10 @@ public final class WriteChangedStudies extends PTransform<PCollection<Reconciled
 
   static final class WriteFn extends JournalingFn<ReconciledStudy> {
     private final String layout;
-    private final PCollectionView<Map<String, StudyRecord>> known;
+    private final PCollectionView<Map<String, Iterable<KV<Long, StudyRecord>>>> known;
 
-    WriteFn(StudyWriter writer, String layout, RunIndex index, PCollectionView<Map<String, StudyRecord>> known) {
+    WriteFn(StudyWriter writer, String layout, RunIndex index,
+        PCollectionView<Map<String, Iterable<KV<Long, StudyRecord>>>> known) {
       super(writer, index);
       this.layout = layout;
       this.known = known;
@@ -195,7 +210,11 @@ public final class WriteChangedStudies extends PTransform<PCollection<Reconciled
         out.output(writer.write(study)); // held: nothing to write, nothing to record
         return;
       }
-      StudyRecord before = known == null ? null : c.sideInput(known).get(study.studyUid());
+      StudyRecord before = null;
+      if (known != null) {
+        Iterable<KV<Long, StudyRecord>> records = c.sideInput(known).get(study.studyUid());
+        before = records == null ? null : ReadPriorRun.latest(records);
+      }
       byte[] fingerprint = StudyFingerprint.of(study, layout);
       if (before != null && Arrays.equals(fingerprint, before.fingerprint())
           && before.stamp().equals(stamp(study.studyUid()))) {

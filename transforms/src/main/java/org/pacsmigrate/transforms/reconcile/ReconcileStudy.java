@@ -260,20 +260,29 @@ public final class ReconcileStudy implements Serializable {
   /** Each instance's value of the attribute; null when one is left in the source file (not compared). */
   private static List<Obs> observe(Attribute attribute, List<Inst> scope) {
     List<Obs> observations = new ArrayList<>();
+    // The instances of a study mostly repeat one value: each distinct value (and character set) is decoded and
+    // keyed once, not once per instance.
+    Map<Written, String[]> seen = new HashMap<>();
     for (Inst i : scope) {
       DicomElement e = i.ds().get(attribute.tag());
       if (e != null && !ValueText.inMemory(e)) {
         return null; // a value left in the source file (over 1 KiB of binary data): not compared
       }
-      String display = ValueText.display(e, i.cs());
-      VR vr = ValueText.vrFor(attribute.tag(), e);
-      // Identifiers are compared as written: "abc" and "ABC" may be two patients.
-      String key = ReconciliationRules.IDENTITY.contains(attribute.tag())
-          ? (display == null ? "" : display.strip()) : ValueText.key(vr, display);
-      observations.add(new Obs(i, e, display, key));
+      String[] text = seen.computeIfAbsent(new Written(e, i.cs()), w -> {
+        String display = ValueText.display(e, i.cs());
+        VR vr = ValueText.vrFor(attribute.tag(), e);
+        // Identifiers are compared as written: "abc" and "ABC" may be two patients.
+        String key = ReconciliationRules.IDENTITY.contains(attribute.tag())
+            ? (display == null ? "" : display.strip()) : ValueText.key(vr, display);
+        return new String[] {display, key};
+      });
+      observations.add(new Obs(i, e, text[0], text[1]));
     }
     return observations;
   }
+
+  /** A value as written (null when absent) in its character set. */
+  private record Written(DicomElement element, SpecificCharacterSet charset) {}
 
   private Analysis analyse(Attribute attribute, String series, List<Inst> scope) {
     List<Obs> observations = observe(attribute, scope);

@@ -1,5 +1,8 @@
 package org.pacsmigrate.transforms.delta;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +65,7 @@ class ReuseUnchangedFilesTest {
     ParsedInstance mtime = record("/src/mtime.dcm", 100, 5000, "1.1");
     ParsedInstance zero = record("/src/zero.dcm", 100, 0, "1.1");
     ParsedInstance gone = record("/src/gone.dcm", 100, 5000, "1.2");
-    // "Aa" and "BB" hash alike: one bucket, two paths.
+    // "Aa" and "BB": names too short to tell apart, so one bucket, two paths.
     ParsedInstance aa = record("/src/Aa", 10, 7000, "1.3");
     ParsedInstance bb = record("/src/BB", 10, 7000, "1.3");
     List<ListedFile> listed = List.of(
@@ -77,6 +80,34 @@ class ReuseUnchangedFilesTest {
             known(T1, aa), known(T1, bb)), 0,
         List.of(listed.get(1), listed.get(2), listed.get(3), listed.get(4), listed.get(6)),
         List.of(KV.of("1.1", same), KV.of("1.3", aa)));
+  }
+
+  @Test
+  void neighboursInAFolderShareABucketSoAChunkOfTheListingMeetsFewBuckets() {
+    int buckets = 1000;
+    // Names that differ only in their last two characters before the extension: one bucket.
+    assertEquals(ReuseUnchangedFiles.bucket("/pacs/st1/se1/IM00011.dcm", buckets),
+        ReuseUnchangedFiles.bucket("/pacs/st1/se1/IM00073.dcm", buckets));
+    assertEquals(ReuseUnchangedFiles.bucket("/pacs/st1/se1/1.2.840.99.1.7", buckets),
+        ReuseUnchangedFiles.bucket("/pacs/st1/se1/1.2.840.99.1.42", buckets));
+    // 100 consecutive names of a flat folder fall in at most two buckets ...
+    java.util.Set<Integer> seen = new java.util.HashSet<>();
+    for (int i = 1200; i < 1300; i++) {
+      seen.add(ReuseUnchangedFiles.bucket(String.format("/flat/IM%06d.dcm", i), buckets));
+    }
+    assertTrue(seen.size() <= 2, "buckets " + seen);
+    // ... and 100,000 of them spread over many buckets, so no group holds the whole folder.
+    java.util.Map<Integer, Integer> sizes = new java.util.HashMap<>();
+    for (int i = 0; i < 100_000; i++) {
+      sizes.merge(ReuseUnchangedFiles.bucket(String.format("/flat/IM%06d.dcm", i), buckets), 1, Integer::sum);
+    }
+    assertTrue(sizes.size() > 500, "buckets " + sizes.size());
+    assertTrue(java.util.Collections.max(sizes.values()) <= 800, "largest " + java.util.Collections.max(sizes.values()));
+    // A folder name alone, a name without extension, a hidden file: no exception, a bucket in range.
+    for (String path : new String[] {"/a/", "/a/b", "/a/.hidden", "x", "/a/b.c.d"}) {
+      int b = ReuseUnchangedFiles.bucket(path, buckets);
+      assertTrue(b >= 0 && b < buckets, path);
+    }
   }
 
   @Test
