@@ -11,13 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.apache.beam.sdk.coders.CustomCoder;
+import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.KV;
-import org.apache.beam.sdk.values.TupleTag;
 import org.pacsmigrate.format.io.OutputWriteException;
 
 /**
@@ -36,18 +36,23 @@ final class ReportParts {
 
   /** The single key all parts are grouped under: one worker joins the manifest and writes the summary. */
   static final int KEY = 0;
-  /** The studies kept although their files left the source ({@code missing-from-source.csv} lines). */
-  static final TupleTag<KV<Integer, Part>> PARTS = new TupleTag<>() {};
-  static final TupleTag<String> MISSING = new TupleTag<>() {};
+  /**
+   * One bundle's share of the reports: its part file (null when it had no row), its counts, and the
+   * {@code missing-from-source.csv} lines of the studies kept although their files left the source (a delta
+   * run's few; one short line per study, as the one-key grouping of a report file would hold them anyway).
+   */
+  record Part(String name, Tally tally, List<String> missing) {
+    static final Part NONE = new Part(null, Tally.ZERO, List.of());
 
-  /** One bundle's share of the reports: its part file (null when it had no row) and its counts. */
-  record Part(String name, Tally tally) {
-    static final Part NONE = new Part(null, Tally.ZERO);
+    Part {
+      missing = List.copyOf(missing);
+    }
   }
 
   static final class PartCoder extends CustomCoder<Part> {
     private static final PartCoder INSTANCE = new PartCoder();
     private static final NullableCoder<String> NAME = NullableCoder.of(StringUtf8Coder.of());
+    private static final ListCoder<String> LINES = ListCoder.of(StringUtf8Coder.of());
 
     static PartCoder of() {
       return INSTANCE;
@@ -57,11 +62,12 @@ final class ReportParts {
     public void encode(Part p, OutputStream out) throws IOException {
       NAME.encode(p.name(), out);
       Tally.Coder.of().encode(p.tally(), out);
+      LINES.encode(p.missing(), out);
     }
 
     @Override
     public Part decode(InputStream in) throws IOException {
-      return new Part(NAME.decode(in), Tally.Coder.of().decode(in));
+      return new Part(NAME.decode(in), Tally.Coder.of().decode(in), LINES.decode(in));
     }
 
     @Override
@@ -78,6 +84,7 @@ final class ReportParts {
     private transient String name;
     private transient Writer writer;
     private transient Tally tally;
+    private transient List<String> missing;
 
     RowsFn(String partsDir) {
       this.partsDir = partsDir;
@@ -88,6 +95,7 @@ final class ReportParts {
       name = null;
       writer = null;
       tally = null;
+      missing = new ArrayList<>();
     }
 
     final void row(ManifestRow row) throws OutputWriteException {
@@ -110,6 +118,10 @@ final class ReportParts {
       tally = tally == null ? t : tally.plus(t);
     }
 
+    final void missing(String line) {
+      missing.add(line);
+    }
+
     @FinishBundle
     public void finish(FinishBundleContext context) throws OutputWriteException {
       if (writer != null) {
@@ -120,12 +132,13 @@ final class ReportParts {
         }
       }
       if (name != null || tally != null) {
-        context.output(KV.of(KEY, new Part(name, tally == null ? Tally.ZERO : tally)),
+        context.output(KV.of(KEY, new Part(name, tally == null ? Tally.ZERO : tally, missing)),
             GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
       }
       writer = null;
       name = null;
       tally = null;
+      missing = new ArrayList<>();
     }
 
     private OutputWriteException failure(Exception e) {
@@ -158,25 +171,29 @@ final class ReportParts {
     }
   }
 
-  /** Each study's rows and counts, and a {@link #MISSING} line for a study kept although its files are gone. */
+  /** Each study's rows and counts, and a missing-from-source line for a study kept although its files are gone. */
   static final class StudiesFn extends RowsFn<StudyResult> {
     StudiesFn(String partsDir) {
       super(partsDir);
     }
 
     @ProcessElement
-    public void process(@Element StudyResult st, MultiOutputReceiver out) throws OutputWriteException {
+    public void process(@Element StudyResult st) throws OutputWriteException {
       for (ManifestRow r : st.rows()) {
         row(r);
       }
       count(Tally.of(st));
       if (st.state() == StudyResult.State.MISSING_FROM_SOURCE) {
-        out.get(MISSING).output(st.studyUid() + "," + st.zipBytes());
+        missing(st.studyUid() + "," + st.zipBytes());
       }
     }
   }
 
-  /** Joins the parts into {@code manifest.csv}, then writes {@code summary.json} from the summed counts. */
+  /**
+   * Joins the parts into {@code manifest.csv}, writes {@code missing-from-source.csv}, then {@code summary.json}
+   * from the summed counts: one after the other, so a report that cannot be written stops the others before
+   * they start (none is left half-written behind a failed run).
+   */
   static final class FinishFn extends DoFn<KV<Integer, Iterable<Part>>, Void> {
     private final String output;
     private final long startMillis;
@@ -191,14 +208,18 @@ final class ReportParts {
     @ProcessElement
     public void process(@Element KV<Integer, Iterable<Part>> parts) throws IOException {
       List<String> names = new ArrayList<>();
+      List<String> missing = new ArrayList<>();
       Tally sum = Tally.ZERO;
       for (Part p : parts.getValue()) {
         if (p.name() != null) {
           names.add(p.name());
         }
         sum = sum.plus(p.tally());
+        missing.addAll(p.missing());
       }
       ManifestParts.join(Reports.reportsDir(output), ManifestRow.CSV_HEADER, names);
+      missing.sort(null);
+      WriteReportFile.write(Reports.missingFromSourcePath(output), Reports.MISSING_FROM_SOURCE_HEADER, missing);
       WriteReportFile.write(Reports.summaryPath(output), null,
           List.of(Summary.json(sum, (System.currentTimeMillis() - startMillis) / 1000.0, dryRun)));
     }

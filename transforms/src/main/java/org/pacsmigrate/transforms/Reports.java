@@ -1,7 +1,6 @@
 package org.pacsmigrate.transforms;
 
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -13,7 +12,6 @@ import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PDone;
 import org.apache.beam.sdk.values.TupleTag;
-import org.apache.beam.sdk.values.TupleTagList;
 
 /**
  * Writes {@code {output}/reports/manifest.csv} (one row per input file) and {@code summary.json} (the counts).
@@ -82,13 +80,11 @@ public final class Reports extends PTransform<PCollectionTuple, PDone> {
     String partsDir = reportsDir(output) + ".manifest-parts/";
     KvCoder<Integer, ReportParts.Part> partCoder = KvCoder.of(VarIntCoder.of(), ReportParts.PartCoder.of());
     // One step per input writes its rows and counts a bundle at a time (see ReportParts for why).
-    PCollectionTuple studies = input.get(STUDIES)
-        .apply("StudyRows", ParDo.of(new ReportParts.StudiesFn(partsDir))
-            .withOutputTags(ReportParts.PARTS, TupleTagList.of(ReportParts.MISSING)));
     PCollectionList<KV<Integer, ReportParts.Part>> parts = PCollectionList
         .of(input.get(REJECTED).apply("RejectedRows", ParDo.of(new ReportParts.RejectedFn(partsDir)))
             .setCoder(partCoder))
-        .and(studies.get(ReportParts.PARTS).setCoder(partCoder));
+        .and(input.get(STUDIES).apply("StudyRows", ParDo.of(new ReportParts.StudiesFn(partsDir)))
+            .setCoder(partCoder));
     if (input.has(LISTED)) {
       parts = parts.and(input.get(LISTED).apply("ListedRows", ParDo.of(new ReportParts.ListedFn(partsDir)))
           .setCoder(partCoder));
@@ -98,11 +94,7 @@ public final class Reports extends PTransform<PCollectionTuple, PDone> {
         .apply("NoFiles", Create.of(KV.of(ReportParts.KEY, ReportParts.Part.NONE)).withCoder(partCoder)));
     parts.apply("AllParts", Flatten.pCollections())
         .apply("Together", GroupByKey.create())
-        .apply("WriteManifestAndSummary", ParDo.of(new ReportParts.FinishFn(output, startMillis, dryRun)));
-
-    studies.get(ReportParts.MISSING).setCoder(StringUtf8Coder.of())
-        .apply("WriteMissingFromSource", WriteReportFile.to(missingFromSourcePath(output))
-            .withHeader(MISSING_FROM_SOURCE_HEADER));
+        .apply("WriteReports", ParDo.of(new ReportParts.FinishFn(output, startMillis, dryRun)));
     return PDone.in(input.getPipeline());
   }
 }

@@ -13,8 +13,6 @@ import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.KV;
-import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.TupleTagList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,18 +45,18 @@ class ReportPartsTest {
     studies.forEach(st -> st.rows().forEach(r -> want.add(r.toCsv())));
     want.sort(null);
     BeamTests.run(p -> {
-      PCollectionTuple out = p.apply(Create.of(studies).withCoder(StudyResult.Coder.of()))
-          .apply(ParDo.of(new ReportParts.StudiesFn(partsDir))
-              .withOutputTags(ReportParts.PARTS, TupleTagList.of(ReportParts.MISSING)));
-      out.get(ReportParts.PARTS).setCoder(KvCoder.of(VarIntCoder.of(), ReportParts.PartCoder.of()));
-      PAssert.that(out.get(ReportParts.MISSING)).containsInAnyOrder("1.2.4,900");
-      PAssert.that(out.get(ReportParts.PARTS)).satisfies((SerializableFunction<Iterable<KV<Integer,
+      var out = p.apply(Create.of(studies).withCoder(StudyResult.Coder.of()))
+          .apply(ParDo.of(new ReportParts.StudiesFn(partsDir)))
+          .setCoder(KvCoder.of(VarIntCoder.of(), ReportParts.PartCoder.of()));
+      PAssert.that(out).satisfies((SerializableFunction<Iterable<KV<Integer,
           ReportParts.Part>>, Void>) parts -> {
         Tally sum = Tally.ZERO;
         List<String> lines = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
         for (KV<Integer, ReportParts.Part> kv : parts) {
           assertEquals(ReportParts.KEY, kv.getKey());
           sum = sum.plus(kv.getValue().tally());
+          missing.addAll(kv.getValue().missing());
           if (kv.getValue().name() != null) {
             try {
               lines.addAll(Files.readAllLines(Path.of(kv.getValue().name())));
@@ -68,6 +66,7 @@ class ReportPartsTest {
           }
         }
         assertEquals(tally, sum);
+        assertEquals(List.of("1.2.4,900"), missing);
         lines.sort(null);
         assertEquals(want, lines);
         return null;
@@ -103,6 +102,7 @@ class ReportPartsTest {
     parts.forEach(all::add);
     assertEquals(1, all.size());
     assertEquals(tally, all.get(0).getValue().tally());
+    assertEquals(List.of(), all.get(0).getValue().missing());
     try {
       assertEquals(List.of(line), Files.readAllLines(Path.of(all.get(0).getValue().name())));
     } catch (java.io.IOException e) {
