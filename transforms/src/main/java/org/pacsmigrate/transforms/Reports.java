@@ -1,32 +1,30 @@
 package org.pacsmigrate.transforms;
 
-import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Flatten;
-import org.apache.beam.sdk.transforms.FlatMapElements;
-import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PDone;
 import org.apache.beam.sdk.values.TupleTag;
-import org.apache.beam.sdk.values.TypeDescriptor;
-import org.apache.beam.sdk.values.TypeDescriptors;
 import org.pacsmigrate.transforms.model.ManifestRow;
 import org.pacsmigrate.transforms.model.RejectedFile;
 import org.pacsmigrate.transforms.model.StudyResult;
 import org.pacsmigrate.transforms.reports.ManifestParts;
-import org.pacsmigrate.transforms.reports.Summary;
-import org.pacsmigrate.transforms.reports.Tally;
 import org.pacsmigrate.transforms.reports.WriteReportFile;
 
 /**
  * Writes {@code {output}/reports/manifest.csv} (one row per input file) and {@code summary.json} (the counts).
  * Both come from the same rows: the files rejected when their header was read ({@link #REJECTED}) and every
- * study's result ({@link #STUDIES}). The summary is written by {@link WriteReportFile} (a temporary name, then a
- * move; one upload in a bucket), the manifest by {@link ManifestParts} (parts, then joined under a temporary name
- * and moved), so a report never exists half-written; a report that cannot be written fails the run.
+ * study's result ({@link #STUDIES}), counted as they are written to the manifest's parts ({@link ReportParts}).
+ * The manifest is joined from its parts under a temporary name and moved ({@link ManifestParts}), then the
+ * summary written by {@link WriteReportFile} (a temporary name, then a move; one upload in a bucket), so a report
+ * never exists half-written; a report that cannot be written fails the run.
  *
  * <p>The manifest's rows are in no particular order (sorting millions of rows would need one worker's memory);
  * sort it to compare two runs.
@@ -78,55 +76,30 @@ public final class Reports extends PTransform<PCollectionTuple, PDone> {
     return reportsDir(output) + "summary.json";
   }
 
-  private static String reportsDir(String output) {
+  static String reportsDir(String output) {
     return (output.endsWith("/") ? output : output + "/") + "reports/";
   }
 
   @Override
   public PDone expand(PCollectionTuple input) {
-    PCollection<ManifestRow> rejectedRows = input.get(REJECTED)
-        .apply("RejectedRows", MapElements.into(TypeDescriptor.of(ManifestRow.class))
-            .via(RejectedFile::toManifestRow))
-        .setCoder(ManifestRow.Coder.of());
-    PCollection<StudyResult> studies = input.get(STUDIES);
-    PCollection<ManifestRow> studyRows = studies
-        .apply("StudyRows", FlatMapElements.into(TypeDescriptor.of(ManifestRow.class)).via(StudyResult::rows))
-        .setCoder(ManifestRow.Coder.of());
-    PCollectionList<ManifestRow> allRows = PCollectionList.of(rejectedRows).and(studyRows);
+    String partsDir = reportsDir(output) + ".manifest-parts/";
+    KvCoder<Integer, ReportParts.Part> partCoder = KvCoder.of(VarIntCoder.of(), ReportParts.PartCoder.of());
+    // One step per input writes its rows and counts a bundle at a time (see ReportParts for why).
+    PCollectionList<KV<Integer, ReportParts.Part>> parts = PCollectionList
+        .of(input.get(REJECTED).apply("RejectedRows", ParDo.of(new ReportParts.RejectedFn(partsDir)))
+            .setCoder(partCoder))
+        .and(input.get(STUDIES).apply("StudyRows", ParDo.of(new ReportParts.StudiesFn(partsDir)))
+            .setCoder(partCoder));
     if (input.has(LISTED)) {
-      allRows = allRows.and(input.get(LISTED));
+      parts = parts.and(input.get(LISTED).apply("ListedRows", ParDo.of(new ReportParts.ListedFn(partsDir)))
+          .setCoder(partCoder));
     }
-    PCollection<ManifestRow> rows = allRows
-        .apply("AllFiles", Flatten.pCollections());
-
-    rows.apply("ToCsv", MapElements.into(TypeDescriptors.strings()).via(ManifestRow::toCsv))
-        .setCoder(StringUtf8Coder.of())
-        .apply("WriteManifest", new ManifestParts(reportsDir(output), ManifestRow.CSV_HEADER));
-
-    studies
-        .apply("MissingFromSource", FlatMapElements.into(TypeDescriptors.strings())
-            .via((StudyResult st) -> st.state() == StudyResult.State.MISSING_FROM_SOURCE
-                ? java.util.List.of(st.studyUid() + "," + st.zipBytes()) : java.util.List.<String>of()))
-        .setCoder(StringUtf8Coder.of())
-        .apply("WriteMissingFromSource", WriteReportFile.to(missingFromSourcePath(output))
-            .withHeader(MISSING_FROM_SOURCE_HEADER));
-
-    PCollection<Tally> fileTallies = rows
-        .apply("TallyFiles", MapElements.into(TypeDescriptor.of(Tally.class)).via(Tally::of))
-        .setCoder(Tally.Coder.of());
-    PCollection<Tally> studyTallies = studies
-        .apply("TallyStudies", MapElements.into(TypeDescriptor.of(Tally.class)).via(Tally::of))
-        .setCoder(Tally.Coder.of());
-    long start = startMillis;
-    boolean dry = dryRun;
-    PCollectionList.of(fileTallies).and(studyTallies)
-        .apply("AllTallies", Flatten.pCollections())
-        .apply("Sum", Combine.globally(new Tally.Sum()))
-        .setCoder(Tally.Coder.of())
-        .apply("ToJson", MapElements.into(TypeDescriptors.strings())
-            .via(t -> Summary.json(t, (System.currentTimeMillis() - start) / 1000.0, dry)))
-        .setCoder(StringUtf8Coder.of())
-        .apply("WriteSummary", WriteReportFile.to(summaryPath(output)));
+    // One empty part, so the reports are written (a header, zero counts) even for an empty input.
+    parts = parts.and(input.getPipeline()
+        .apply("NoFiles", Create.of(KV.of(ReportParts.KEY, ReportParts.Part.NONE)).withCoder(partCoder)));
+    parts.apply("AllParts", Flatten.pCollections())
+        .apply("Together", GroupByKey.create())
+        .apply("WriteReports", ParDo.of(new ReportParts.FinishFn(output, startMillis, dryRun)));
     return PDone.in(input.getPipeline());
   }
 }

@@ -154,16 +154,22 @@ public final class ManifestParts extends PTransform<PCollection<String>, PDone> 
 
     @ProcessElement
     public void process(@Element List<String> names) throws IOException {
-      String manifest = Reports.manifestPath(reportsDir.substring(0, reportsDir.length() - "reports/".length()));
-      try {
-        join(names);
-      } catch (IOException | RuntimeException e) {
-        throw e instanceof IOException io ? OutputWriteException.of(manifest, io)
-            : new OutputWriteException(manifest, e);
-      }
+      join(reportsDir, header, names);
     }
+  }
 
-    private void join(List<String> names) throws IOException {
+  /** Joins the named parts, header first, into manifest.csv; every failure is an {@link OutputWriteException}. */
+  public static void join(String reportsDir, String header, List<String> names) throws IOException {
+    String manifest = Reports.manifestPath(reportsDir.substring(0, reportsDir.length() - "reports/".length()));
+    try {
+      joinParts(reportsDir, header, names);
+    } catch (IOException | RuntimeException e) {
+      throw e instanceof IOException io ? OutputWriteException.of(manifest, io)
+          : new OutputWriteException(manifest, e);
+    }
+  }
+
+  private static void joinParts(String reportsDir, String header, List<String> names) throws IOException {
       List<String> sorted = new ArrayList<>(names);
       sorted.sort(null);
       ResourceId target = FileSystems.matchNewResource(Reports.manifestPath(reportsDir.substring(0,
@@ -202,6 +208,5 @@ public final class ManifestParts extends PTransform<PCollection<String>, PDone> 
       } catch (IOException e) {
         // Not empty (a part a retried bundle left): the next run's OutputFolder.prepare removes the folder.
       }
-    }
   }
 }

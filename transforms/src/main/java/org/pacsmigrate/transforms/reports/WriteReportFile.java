@@ -100,7 +100,7 @@ public final class WriteReportFile extends PTransform<PCollection<String>, PDone
   }
 
   /** Writes the file; every failure is an {@link OutputWriteException} naming it. */
-  static void write(String path, String header, Iterable<String> lines) throws IOException {
+  public static void write(String path, String header, Iterable<String> lines) throws IOException {
     if (URL.matcher(path).find() && !path.startsWith("file://")) {
       try (WritableByteChannel channel = FileSystems.create(FileSystems.matchNewResource(path, false), TEXT)) {
         writeLines(Channels.newWriter(channel, StandardCharsets.UTF_8), header, lines);
