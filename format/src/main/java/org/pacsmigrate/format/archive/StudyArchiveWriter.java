@@ -34,6 +34,17 @@ public final class StudyArchiveWriter {
   /** What was written: the archive's length and how many instances, frame entries and bulk data entries. */
   public record Result(long bytes, int instances, int frames, int bulkValues) {}
 
+  /** False: every archive through commons-compress, the reference {@link PlainZipWriter} is checked against. */
+  private final boolean plainWhereItFits;
+
+  public StudyArchiveWriter() {
+    this(true);
+  }
+
+  StudyArchiveWriter(boolean plainWhereItFits) {
+    this.plainWhereItFits = plainWhereItFits;
+  }
+
   /**
    * Writes the archive to {@code out}, which must be empty; {@code out} is left open. Its failures are
    * {@link OutputWriteException}s (pass an {@link OutputChannel} to name the file in them).
@@ -90,11 +101,11 @@ public final class StudyArchiveWriter {
     return new Prepared(studyUid, plans, MetadataEncoder.encode(plans));
   }
 
-  private static Result write(Prepared prepared, SeekableByteChannel out) throws IOException {
+  private Result write(Prepared prepared, SeekableByteChannel out) throws IOException {
     String study = prepared.studyUid();
     int frames = 0;
     int bulkValues = 0;
-    try (StoredZipWriter zip = new StoredZipWriter(out)) {
+    try (StoredZipWriter zip = plainWhereItFits ? new StoredZipWriter(out, plan(prepared)) : new StoredZipWriter(out)) {
       byte[] metadata = prepared.metadata();
       zip.entry(ArchiveLayout.metadataPath(study), metadata.length, o -> o.write(metadata));
       for (InstancePlan plan : prepared.plans()) {
@@ -134,6 +145,27 @@ public final class StudyArchiveWriter {
       }
       return new Result(zip.finish(), prepared.plans().size(), frames, bulkValues);
     }
+  }
+
+  /** Every entry {@link #write(Prepared, SeekableByteChannel)} writes, by name and length, in its order. */
+  private static StoredZipWriter.Plan plan(Prepared prepared) {
+    String study = prepared.studyUid();
+    StoredZipWriter.Plan plan = new StoredZipWriter.Plan();
+    plan.add(ArchiveLayout.metadataPath(study), prepared.metadata().length);
+    long tail = Multipart.tail().length;
+    for (InstancePlan p : prepared.plans()) {
+      long frameHead = Multipart.head(p.frameContentType()).length;
+      for (Frame frame : p.frames()) {
+        plan.add(ArchiveLayout.framePath(study, p.seriesUid(), p.sopUid(), frame.number()),
+            frameHead + frame.length() + tail);
+      }
+      long bulkHead = Multipart.head(Multipart.contentType(ArchiveLayout.OCTET_STREAM, p.sourceByteOrder())).length;
+      for (BulkValue value : p.bulkValues()) {
+        plan.add(ArchiveLayout.bulkDataPath(study, p.seriesUid(), p.sopUid(), value.path()),
+            bulkHead + value.length() + tail);
+      }
+    }
+    return plan;
   }
 
   /** One part entry: head, the data {@code body} writes, tail. */

@@ -16,6 +16,7 @@ import java.util.zip.InflaterInputStream;
 import org.pacsmigrate.format.dicom.BulkData;
 import org.pacsmigrate.format.dicom.DataSet;
 import org.pacsmigrate.format.dicom.DicomElement;
+import org.pacsmigrate.format.io.ChannelSink;
 
 /**
  * Reads values that {@link P10Reader} left in the source, byte for byte as stored (source byte order).
@@ -45,6 +46,14 @@ public final class BulkDataReader implements Closeable {
 
   /** Copies the range to out, in chunks; never holds the whole value. */
   public void copy(BulkData range, OutputStream out) throws IOException {
+    if (out instanceof ChannelSink sink && channel instanceof FileChannel source
+        && !file.transferSyntax().deflated()) {
+      // Straight from the file into the sink's buffer: no byte[] copy, no seek per chunk.
+      if (range.end() > source.size() || sink.transferFrom(source, range.offset(), range.length()) < range.length()) {
+        throw truncated(range);
+      }
+      return;
+    }
     byte[] buf = new byte[(int) Math.min(range.length(), 256 * 1024)];
     if (file.transferSyntax().deflated()) {
       if (range.end() > recordedExtent()) {

@@ -66,7 +66,8 @@ class StreamingTest {
     try (Recording out = new Recording(FileChannel.open(zip, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
         StandardOpenOption.READ))) {
       new StudyArchiveWriter().write("2.25.70", List.of(recorded), out);
-      assertTrue(out.largest <= 256 * 1024, "largest write " + out.largest);
+      // Writes are coalesced into the plain ZIP writer's buffer, still far smaller than the 16 MiB frame.
+      assertTrue(out.largest <= PlainZipWriter.BUFFER_SIZE, "largest write " + out.largest);
     }
     assertTrue(source[0].largest <= 256 * 1024, "largest read " + source[0].largest);
 
