@@ -35,7 +35,7 @@ public final class OutputFolder {
   private static final Pattern URL = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://");
   static final String PARTIAL = ".partial";
   static final String BEAM_TEMP = ".temp-beam";
-  /** Where {@link ManifestParts} writes the manifest's parts before joining them. */
+  /** Where the manifest's parts are written before {@link ManifestParts} joins them. */
   static final String MANIFEST_PARTS = ".manifest-parts";
 
   private OutputFolder() {}
