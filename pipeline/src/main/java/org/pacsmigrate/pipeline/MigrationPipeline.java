@@ -1,7 +1,12 @@
 package org.pacsmigrate.pipeline;
 
 import org.apache.beam.sdk.Pipeline;
+import java.util.Map;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.Keys;
+import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
@@ -12,6 +17,7 @@ import org.pacsmigrate.transforms.GroupByStudy;
 import org.pacsmigrate.transforms.ListFiles;
 import org.pacsmigrate.transforms.model.ListedFile;
 import org.pacsmigrate.transforms.model.ParsedInstance;
+import org.pacsmigrate.transforms.delta.CarriedStudies;
 import org.pacsmigrate.transforms.delta.JournalInstances;
 import org.pacsmigrate.transforms.delta.PriorRun;
 import org.pacsmigrate.transforms.delta.ReadPriorRun;
@@ -97,22 +103,42 @@ public final class MigrationPipeline {
         ListFiles.under(input).followingLinks(pipeline.getOptions().as(MigrationOptions.class).getFollowLinks()));
     PCollection<ListedFile> toParse = listing.get(ListFiles.FILES);
     PCollectionTuple prior = null;
-    PCollection<KV<String, ParsedInstance>> unchanged = null;
+    PCollectionTuple split = null;
+    PCollectionView<Map<String, Iterable<KV<Long, Integer>>>> recorded = null;
     if (passes != null && !passes.prior().isFull()) {
       prior = pipeline.apply("ReadPriorRun", ReadPriorRun.from(passes.prior().journals()));
-      PCollectionTuple split = toParse.apply("ReuseUnchangedFiles",
-          ReuseUnchangedFiles.against(prior.get(ReadPriorRun.INSTANCES), passes.prior().expectedRecords()));
+      recorded = CarriedStudies.recordedView(prior);
+      split = toParse.apply("ReuseUnchangedFiles",
+          ReuseUnchangedFiles.against(prior.get(ReadPriorRun.INSTANCES), passes.prior().expectedRecords())
+              .withRecordedStudies(recorded));
       toParse = split.get(ReuseUnchangedFiles.TO_PARSE);
-      unchanged = split.get(ReuseUnchangedFiles.UNCHANGED);
     }
     PCollectionTuple headers = toParse
         .apply("ParseHeaders", ParseHeaders.create(reconciliation.rules()).withMaxInflationRatio(maxInflationRatio));
     PCollection<KV<String, ParsedInstance>> instances = headers.get(ParseHeaders.PARSED);
-    if (unchanged != null) {
-      instances = PCollectionList.of(instances).and(unchanged).apply("AllInstances", Flatten.pCollections());
-    }
-    if (passes != null) {
+    PCollectionTuple carried = null;
+    if (split != null) {
+      PCollection<KV<String, ParsedInstance>> unchanged = split.get(ReuseUnchangedFiles.UNCHANGED);
+      if (passes != null) {
+        PCollectionList.of(instances).and(unchanged).apply("AllInstances", Flatten.pCollections())
+            .apply("JournalInstances", JournalInstances.to(passes.index()));
+      }
+      // Touched: a study with a file read now, a file changed or gone, or a decision naming it.
+      PCollection<String> touched = PCollectionList.of(split.get(ReuseUnchangedFiles.TOUCHED_STUDIES))
+          .and(instances.apply("StudiesReadNow", Keys.create()).setCoder(StringUtf8Coder.of()))
+          .and(pipeline.apply("StudiesDecided", Create.of(reconciliation.resolutions().studies())
+              .withCoder(StringUtf8Coder.of())))
+          .apply("TouchedStudies", Flatten.pCollections());
+      carried = touched.apply("CarriedStudies", CarriedStudies.from(prior, unchanged, recorded, store,
+          passes.index(), passes.prior().expectedRecords()));
+      instances = PCollectionList.of(instances).and(carried.get(CarriedStudies.TO_GROUP))
+          .apply("ToGroup", Flatten.pCollections());
+      reconcile = reconcile.withCarried(carried.get(CarriedStudies.RECONCILIATIONS));
+    } else if (passes != null) {
       instances.apply("JournalInstances", JournalInstances.to(passes.index()));
+    }
+    if (passes != null && !reconciliation.dryRun()) {
+      reconcile = reconcile.recordingTo(passes.index());
     }
     PCollectionTuple reconciled = instances
         .apply("GroupByStudy", GroupByStudy.create())
@@ -122,7 +148,12 @@ public final class MigrationPipeline {
         .apply("WriteStudyArchives", passes == null || reconciliation.dryRun() ? write
             : WriteChangedStudies.with(write.writer(), store.layout().name().toLowerCase(java.util.Locale.ROOT),
                 passes.index(), prior == null ? null : prior.get(ReadPriorRun.STUDIES))
-                .withExpectedFiles(passes.prior().expectedRecords()));
+                .withExpectedFiles(passes.prior().expectedRecords())
+                .withCarried(carried == null ? null : carried.get(CarriedStudies.UIDS)));
+    if (carried != null) {
+      studies = PCollectionList.of(studies).and(carried.get(CarriedStudies.RESULTS))
+          .apply("AndCarriedStudies", Flatten.pCollections());
+    }
     reconciled.get(ReconcileStudies.CONFLICTS).apply("ConflictReports",
         conflictReports.withStudies(reconciled.get(ReconcileStudies.CONTEXTS)));
     PCollectionTuple.of(Reports.REJECTED, headers.get(ParseHeaders.REJECTED))

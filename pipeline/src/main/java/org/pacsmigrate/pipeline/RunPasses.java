@@ -27,6 +27,11 @@ final class RunPasses {
         .with("modificationDateTime", reconciliation.modificationDateTime())
         .with("reference", options.getReference() == null ? "" : sha256(Path.of(options.getReference())))
         .with("requireReference", Boolean.toString(options.getRequireReference()));
+    if (options.getReconciliationAttributes() != null) {
+      // The rules decide findings and values beyond the attributes recorded: a delta run carries studies' findings
+      // over from the index, so other rules make another index.
+      identity = identity.with("rules", sha256(Path.of(options.getReconciliationAttributes())));
+    }
     return new MigrationPipeline.Passes(RunIndex.newRun(output, identity, start),
         PriorRun.find(output, identity, options.getFull()));
   }

@@ -29,6 +29,11 @@ import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.pacsmigrate.format.io.OutputWriteException;
+import org.pacsmigrate.transforms.delta.CarriedReconciliation;
+import org.pacsmigrate.transforms.delta.CarriedStudies;
+import org.pacsmigrate.transforms.delta.LazyJournal;
+import org.pacsmigrate.transforms.delta.RunIndex;
 import org.pacsmigrate.transforms.model.DedupedStudy;
 import org.pacsmigrate.transforms.model.ReconciledStudy;
 import org.pacsmigrate.transforms.reconcile.CrossStudyCheck;
@@ -68,10 +73,15 @@ public final class ReconcileStudies extends PTransform<PCollection<DedupedStudy>
 
   private final ReconcileStudy reconcile;
   private final Resolutions resolutions;
+  private final RunIndex index;
+  private final PCollection<CarriedReconciliation> carried;
 
-  private ReconcileStudies(ReconcileStudy reconcile, Resolutions resolutions) {
+  private ReconcileStudies(ReconcileStudy reconcile, Resolutions resolutions, RunIndex index,
+      PCollection<CarriedReconciliation> carried) {
     this.reconcile = reconcile;
     this.resolutions = resolutions;
+    this.index = index;
+    this.carried = carried;
   }
 
   /**
@@ -80,7 +90,7 @@ public final class ReconcileStudies extends PTransform<PCollection<DedupedStudy>
    * @throws IllegalArgumentException for a date time that is not a DICOM DT
    */
   public static ReconcileStudies with(ReconciliationRules rules, Resolutions resolutions, String modificationDateTime) {
-    return new ReconcileStudies(new ReconcileStudy(rules, modificationDateTime), resolutions);
+    return new ReconcileStudies(new ReconcileStudy(rules, modificationDateTime), resolutions, null, null);
   }
 
   /**
@@ -88,7 +98,23 @@ public final class ReconcileStudies extends PTransform<PCollection<DedupedStudy>
    * rules; with {@code required}, a study whose patient or accession it lacks is held.
    */
   public ReconcileStudies withReference(ReferenceSource reference, boolean required) {
-    return new ReconcileStudies(reconcile.withReference(reference, required), resolutions);
+    return new ReconcileStudies(reconcile.withReference(reference, required), resolutions, index, carried);
+  }
+
+  /**
+   * The same, recording each archivable study's findings, patient and review context in this run's index
+   * ({@link RunIndex#RECONCILED}), so that a later run can carry the study over without reconciling it again.
+   */
+  public ReconcileStudies recordingTo(RunIndex index) {
+    return new ReconcileStudies(reconcile, resolutions, index, carried);
+  }
+
+  /**
+   * The same, with the studies a delta run carries over from the index ({@link CarriedStudies}): their findings,
+   * patients and contexts join this run's, so the reports and the checks across studies cover the whole source.
+   */
+  public ReconcileStudies withCarried(PCollection<CarriedReconciliation> carried) {
+    return new ReconcileStudies(reconcile, resolutions, index, carried);
   }
 
   /** The project's attribute list, no resolutions, the study-derived modification date and time. */
@@ -98,20 +124,34 @@ public final class ReconcileStudies extends PTransform<PCollection<DedupedStudy>
 
   @Override
   public PCollectionTuple expand(PCollection<DedupedStudy> studies) {
-    PCollectionTuple out = studies.apply("ReconcileStudy", ParDo.of(new ReconcileFn(reconcile, resolutions))
+    PCollectionTuple out = studies.apply("ReconcileStudy", ParDo.of(new ReconcileFn(reconcile, resolutions, index))
         .withOutputTags(STUDIES, TupleTagList.of(STUDY_FINDINGS).and(PATIENTS).and(USES).and(CONTEXTS)));
     PCollection<ReconciledStudy> reconciled = out.get(STUDIES).setCoder(ReconciledStudy.Coder.of());
     out.get(STUDY_FINDINGS).setCoder(Finding.Coder.of());
     out.get(PATIENTS).setCoder(KvCoder.of(StringUtf8Coder.of(), PatientSummary.Coder.of()));
     out.get(USES).setCoder(UseCoder.INSTANCE);
     out.get(CONTEXTS).setCoder(StudyContext.Coder.of());
+    PCollection<Finding> studyFindings = out.get(STUDY_FINDINGS);
+    PCollection<KV<String, PatientSummary>> patients = out.get(PATIENTS);
+    PCollection<StudyContext> contexts = out.get(CONTEXTS);
+    if (carried != null) {
+      PCollectionTuple c = carried.apply("UnpackCarried", ParDo.of(new UnpackCarriedFn())
+          .withOutputTags(STUDY_FINDINGS, TupleTagList.of(PATIENTS).and(CONTEXTS)));
+      c.get(STUDY_FINDINGS).setCoder(Finding.Coder.of());
+      c.get(PATIENTS).setCoder(KvCoder.of(StringUtf8Coder.of(), PatientSummary.Coder.of()));
+      c.get(CONTEXTS).setCoder(StudyContext.Coder.of());
+      studyFindings = PCollectionList.of(studyFindings).and(c.get(STUDY_FINDINGS))
+          .apply("StudyFindings", Flatten.pCollections());
+      patients = PCollectionList.of(patients).and(c.get(PATIENTS)).apply("Patients", Flatten.pCollections());
+      contexts = PCollectionList.of(contexts).and(c.get(CONTEXTS)).apply("Contexts", Flatten.pCollections());
+    }
 
-    PCollection<Finding> crossStudy = out.get(PATIENTS)
+    PCollection<Finding> crossStudy = patients
         .apply("GroupByPatient", GroupByKey.create())
         .apply("CompareStudiesOfAPatient", ParDo.of(new CrossStudyFn()))
         .setCoder(Finding.Coder.of());
-    PCollection<Finding> conflicts = PCollectionList.of(out.get(STUDY_FINDINGS)).and(crossStudy)
-        .and(out.get(PATIENTS).apply("PossibleDuplicatePatients", PossibleDuplicatePatients.create()))
+    PCollection<Finding> conflicts = PCollectionList.of(studyFindings).and(crossStudy)
+        .and(patients.apply("PossibleDuplicatePatients", PossibleDuplicatePatients.create()))
         .apply("AllFindings", Flatten.pCollections());
 
     if (!resolutions.isEmpty()) {
@@ -123,7 +163,23 @@ public final class ReconcileStudies extends PTransform<PCollection<DedupedStudy>
       reconciled = reconciled.apply("AfterResolutionsChecked", Wait.on(checked))
           .setCoder(ReconciledStudy.Coder.of());
     }
-    return PCollectionTuple.of(STUDIES, reconciled).and(CONFLICTS, conflicts).and(CONTEXTS, out.get(CONTEXTS));
+    return PCollectionTuple.of(STUDIES, reconciled).and(CONFLICTS, conflicts).and(CONTEXTS, contexts);
+  }
+
+  /** A carried-over study's findings, patient and context, as if it had been reconciled now. */
+  static final class UnpackCarriedFn extends DoFn<CarriedReconciliation, Finding> {
+    @ProcessElement
+    public void process(@Element CarriedReconciliation c, MultiOutputReceiver out) {
+      for (Finding f : c.findings()) {
+        out.get(STUDY_FINDINGS).output(f);
+      }
+      if (c.patient() != null) {
+        out.get(PATIENTS).output(KV.of(c.patient().patientKey(), c.patient()));
+      }
+      if (c.context() != null) {
+        out.get(CONTEXTS).output(c.context());
+      }
+    }
   }
 
   static final class ReconcileFn extends DoFn<DedupedStudy, ReconciledStudy> {
@@ -131,14 +187,36 @@ public final class ReconcileStudies extends PTransform<PCollection<DedupedStudy>
     private final Resolutions resolutions;
     private final Counter held = MigrationMetrics.counter(MigrationMetrics.STUDIES_HELD);
     private final Counter changed = MigrationMetrics.counter(MigrationMetrics.INSTANCES_RECONCILED);
+    private final RunIndex index;
+    private transient LazyJournal journal;
 
-    ReconcileFn(ReconcileStudy reconcile, Resolutions resolutions) {
+    ReconcileFn(ReconcileStudy reconcile, Resolutions resolutions, RunIndex index) {
       this.reconcile = reconcile;
       this.resolutions = resolutions;
+      this.index = index;
+    }
+
+    @Setup
+    public void setup() {
+      journal = index == null ? null : new LazyJournal(index, "reconciled", 1 << 16);
+    }
+
+    @FinishBundle
+    public void finishBundle() throws OutputWriteException {
+      if (journal != null) {
+        journal.flush();
+      }
+    }
+
+    @Teardown
+    public void teardown() {
+      if (journal != null) {
+        journal.close();
+      }
     }
 
     @ProcessElement
-    public void process(@Element DedupedStudy study, MultiOutputReceiver out) {
+    public void process(@Element DedupedStudy study, MultiOutputReceiver out) throws OutputWriteException {
       if (study.kept().isEmpty()) {
         out.get(STUDIES).output(new ReconciledStudy(study, false, "", Map.of()));
         return;
@@ -159,6 +237,11 @@ public final class ReconcileStudies extends PTransform<PCollection<DedupedStudy>
       }
       if (r.held()) {
         held.inc();
+      } else if (journal != null) {
+        // Before the study is written: a run killed between the two records leaves them of different runs, and
+        // the study is then reconciled again, never carried over half-recorded.
+        journal.append(RunIndex.RECONCILED, new CarriedReconciliation(study.studyUid(), r.findings(), r.patient(),
+            r.context()).encode(), false);
       }
       changed.inc(r.metadata().size());
       out.get(STUDIES).output(new ReconciledStudy(study, r.held(), r.heldReason(), r.metadata()));

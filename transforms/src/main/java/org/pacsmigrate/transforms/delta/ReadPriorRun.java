@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -18,6 +19,7 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.pacsmigrate.transforms.model.ParsedInstance;
 import org.pacsmigrate.transforms.model.ParsedInstanceCoder;
+import org.pacsmigrate.transforms.model.StudyResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +32,12 @@ import org.slf4j.LoggerFactory;
 public final class ReadPriorRun extends PTransform<PBegin, PCollectionTuple> {
   public static final TupleTag<KV<String, KV<Long, ParsedInstance>>> INSTANCES = new TupleTag<>() {};
   public static final TupleTag<KV<String, KV<Long, StudyRecord>>> STUDIES = new TupleTag<>() {};
+  /** Each study's reconciliation as recorded ({@link RunIndex#RECONCILED}), keyed by Study Instance UID. */
+  public static final TupleTag<KV<String, KV<Long, CarriedReconciliation>>> RECONCILED = new TupleTag<>() {};
+  /** Each archived study's manifest rows as recorded ({@link RunIndex#ARCHIVED}), keyed by Study Instance UID. */
+  public static final TupleTag<KV<String, KV<Long, StudyResult>>> ARCHIVED = new TupleTag<>() {};
+  /** Which run recorded what of each study ({@link CarriedStudies#recordedRun}): a few bytes per record. */
+  public static final TupleTag<KV<String, KV<Long, Integer>>> STUDY_RECORDS = new TupleTag<>() {};
 
   private final List<String> journals;
 
@@ -46,11 +54,18 @@ public final class ReadPriorRun extends PTransform<PBegin, PCollectionTuple> {
     PCollectionTuple out = begin
         .apply("Journals", Create.of(journals).withCoder(StringUtf8Coder.of()))
         .apply("Spread", Reshuffle.viaRandomKey())
-        .apply("ReadJournal", ParDo.of(new ReadFn()).withOutputTags(INSTANCES, TupleTagList.of(STUDIES)));
+        .apply("ReadJournal", ParDo.of(new ReadFn()).withOutputTags(INSTANCES,
+            TupleTagList.of(STUDIES).and(RECONCILED).and(ARCHIVED).and(STUDY_RECORDS)));
     out.get(INSTANCES).setCoder(KvCoder.of(StringUtf8Coder.of(), KvCoder.of(VarLongCoder.of(),
         ParsedInstanceCoder.of())));
     out.get(STUDIES).setCoder(KvCoder.of(StringUtf8Coder.of(), KvCoder.of(VarLongCoder.of(),
         StudyRecord.Coder.of())));
+    out.get(RECONCILED).setCoder(KvCoder.of(StringUtf8Coder.of(), KvCoder.of(VarLongCoder.of(),
+        CarriedReconciliation.Coder.of())));
+    out.get(ARCHIVED).setCoder(KvCoder.of(StringUtf8Coder.of(), KvCoder.of(VarLongCoder.of(),
+        StudyResult.Coder.of())));
+    out.get(STUDY_RECORDS).setCoder(KvCoder.of(StringUtf8Coder.of(), KvCoder.of(VarLongCoder.of(),
+        VarIntCoder.of())));
     return out;
   }
 
@@ -75,6 +90,16 @@ public final class ReadPriorRun extends PTransform<PBegin, PCollectionTuple> {
         } else if (kind == RunIndex.STUDY) {
           StudyRecord s = StudyRecord.decode(payload);
           out.get(STUDIES).output(KV.of(s.studyUid(), KV.of(run, s)));
+          out.get(STUDY_RECORDS).output(KV.of(s.studyUid(), KV.of(run,
+              s.missingFromSource() ? CarriedStudies.MISSING : CarriedStudies.WRITTEN)));
+        } else if (kind == RunIndex.RECONCILED) {
+          CarriedReconciliation r = CarriedReconciliation.decode(payload);
+          out.get(RECONCILED).output(KV.of(r.studyUid(), KV.of(run, r)));
+          out.get(STUDY_RECORDS).output(KV.of(r.studyUid(), KV.of(run, CarriedStudies.RECONCILED)));
+        } else if (kind == RunIndex.ARCHIVED) {
+          StudyResult r = StudyResult.Coder.of().decode(new ByteArrayInputStream(payload));
+          out.get(ARCHIVED).output(KV.of(r.studyUid(), KV.of(run, r)));
+          out.get(STUDY_RECORDS).output(KV.of(r.studyUid(), KV.of(run, CarriedStudies.ARCHIVED)));
         }
       });
       if (end == IndexJournal.End.CORRUPT) {

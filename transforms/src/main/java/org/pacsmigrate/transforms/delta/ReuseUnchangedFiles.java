@@ -7,6 +7,9 @@ import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
+import org.apache.beam.sdk.values.PCollectionView;
 import java.util.Map;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -36,6 +39,11 @@ import org.pacsmigrate.transforms.model.ParsedInstanceCoder;
 public final class ReuseUnchangedFiles extends PTransform<PCollection<ListedFile>, PCollectionTuple> {
   public static final TupleTag<ListedFile> TO_PARSE = new TupleTag<>() {};
   public static final TupleTag<KV<String, ParsedInstance>> UNCHANGED = new TupleTag<>() {};
+  /**
+   * Studies that must be done again whatever the files now read say: a file of theirs changed or is gone, or
+   * an unchanged file of theirs was recorded by a later run than the study was ({@link CarriedStudies}).
+   */
+  public static final TupleTag<String> TOUCHED_STUDIES = new TupleTag<>() {};
 
   // Static: an anonymous tag made in expand() would hold this transform, and its PCollection, when serialized.
   private static final TupleTag<ListedFile> NOW = new TupleTag<>() {};
@@ -43,21 +51,33 @@ public final class ReuseUnchangedFiles extends PTransform<PCollection<ListedFile
 
   private final PCollection<KV<String, KV<Long, ParsedInstance>>> prior;
   private final int buckets;
+  private final PCollectionView<Map<String, Iterable<KV<Long, Integer>>>> recorded;
 
-  private ReuseUnchangedFiles(PCollection<KV<String, KV<Long, ParsedInstance>>> prior, int buckets) {
+  private ReuseUnchangedFiles(PCollection<KV<String, KV<Long, ParsedInstance>>> prior, int buckets,
+      PCollectionView<Map<String, Iterable<KV<Long, Integer>>>> recorded) {
     this.prior = prior;
     this.buckets = buckets;
+    this.recorded = recorded;
   }
 
   /**
    * @param prior {@link ReadPriorRun#INSTANCES}
    * @param expectedFiles about how many files the index knows ({@link PriorRun#expectedRecords()}): the join
-   *     works on buckets of about a hundred paths, not one group per path (a runner's cost per group would make
-   *     a delta run slower than a full one)
+   *     works on buckets of about a thousand paths, not one group per path (a runner's cost per group, about a
+   *     millisecond for each step it passes, would make a delta run slower than a full one)
    */
   public static ReuseUnchangedFiles against(PCollection<KV<String, KV<Long, ParsedInstance>>> prior,
       long expectedFiles) {
-    return new ReuseUnchangedFiles(prior, (int) Math.max(1, Math.min(1 << 20, expectedFiles / 100)));
+    return new ReuseUnchangedFiles(prior, (int) Math.max(1, Math.min(1 << 20, expectedFiles / 1000)), null);
+  }
+
+  /**
+   * The same, also naming in {@link #TOUCHED_STUDIES} the studies that cannot be carried over as recorded.
+   *
+   * @param recorded {@link CarriedStudies#recordedView}
+   */
+  public ReuseUnchangedFiles withRecordedStudies(PCollectionView<Map<String, Iterable<KV<Long, Integer>>>> recorded) {
+    return new ReuseUnchangedFiles(prior, buckets, recorded);
   }
 
   /**
@@ -88,8 +108,11 @@ public final class ReuseUnchangedFiles extends PTransform<PCollection<ListedFile
         .setCoder(KvCoder.of(VarIntCoder.of(), KvCoder.of(VarLongCoder.of(), ParsedInstanceCoder.of())));
     PCollectionTuple out = KeyedPCollectionTuple.of(NOW, listedByBucket).and(BEFORE, priorByBucket)
         .apply("JoinIndex", CoGroupByKey.create())
-        .apply("Decide", ParDo.of(new DecideFn(NOW, BEFORE)).withOutputTags(TO_PARSE, TupleTagList.of(UNCHANGED)));
+        .apply("Decide", (recorded == null ? ParDo.of(new DecideFn(NOW, BEFORE, null))
+            : ParDo.of(new DecideFn(NOW, BEFORE, recorded)).withSideInputs(recorded))
+            .withOutputTags(TO_PARSE, TupleTagList.of(UNCHANGED).and(TOUCHED_STUDIES)));
     out.get(TO_PARSE).setCoder(ListedFile.Coder.of());
+    out.get(TOUCHED_STUDIES).setCoder(StringUtf8Coder.of());
     out.get(UNCHANGED).setCoder(KvCoder.of(StringUtf8Coder.of(), ParsedInstanceCoder.of()));
     return out;
   }
@@ -98,15 +121,21 @@ public final class ReuseUnchangedFiles extends PTransform<PCollection<ListedFile
     private final TupleTag<ListedFile> now;
     private final TupleTag<KV<Long, ParsedInstance>> before;
     private final Counter unchanged = MigrationMetrics.counter(MigrationMetrics.FILES_UNCHANGED);
+    private final PCollectionView<Map<String, Iterable<KV<Long, Integer>>>> recorded;
 
-    DecideFn(TupleTag<ListedFile> now, TupleTag<KV<Long, ParsedInstance>> before) {
+    DecideFn(TupleTag<ListedFile> now, TupleTag<KV<Long, ParsedInstance>> before,
+        PCollectionView<Map<String, Iterable<KV<Long, Integer>>>> recorded) {
       this.now = now;
       this.before = before;
+      this.recorded = recorded;
     }
 
     @ProcessElement
-    public void process(@Element KV<Integer, CoGbkResult> e, MultiOutputReceiver out) {
-      // One bucket's records: about a thousand, whatever the source's size.
+    public void process(@Element KV<Integer, CoGbkResult> e, MultiOutputReceiver out, ProcessContext c) {
+      Map<String, Iterable<KV<Long, Integer>>> studies = recorded == null ? null : c.sideInput(recorded);
+      Map<String, Long> studyRuns = new HashMap<>();
+      Set<String> touched = new HashSet<>();
+      // One bucket's records: a few thousand at most, whatever the source's size.
       Map<String, KV<Long, ParsedInstance>> known = new HashMap<>();
       for (KV<Long, ParsedInstance> r : e.getValue().getAll(before)) {
         known.merge(r.getValue().path(), r, (a, b) -> b.getKey() > a.getKey() ? b : a);
@@ -117,9 +146,29 @@ public final class ReuseUnchangedFiles extends PTransform<PCollection<ListedFile
         if (p != null && f.modified() != 0 && f.size() == p.size() && f.modified() == p.modified()) {
           unchanged.inc();
           out.get(UNCHANGED).output(KV.of(p.studyUid(), p));
+          if (studies != null) {
+            long studyRun = studyRuns.computeIfAbsent(p.studyUid(),
+                uid -> CarriedStudies.recordedRun(studies.get(uid)));
+            // Every run records again each file it lists: a file recorded by another run than its study's
+            // records (one that stopped between the two, or a file that was away when the study was recorded) may
+            // not be counted in them.
+            if (studyRun >= 0 && k.getKey() != studyRun) {
+              touched.add(p.studyUid());
+            }
+          }
         } else {
           out.get(TO_PARSE).output(f);
+          if (p != null) {
+            touched.add(p.studyUid());
+          }
         }
+        known.remove(f.path());
+      }
+      if (studies != null) {
+        for (KV<Long, ParsedInstance> gone : known.values()) {
+          touched.add(gone.getValue().studyUid());
+        }
+        touched.forEach(out.get(TOUCHED_STUDIES)::output);
       }
     }
   }

@@ -15,6 +15,10 @@ public record RunIndex(String folder, IndexIdentity identity, String runId, long
     implements Serializable {
   public static final byte INSTANCE = 1;
   public static final byte STUDY = 2;
+  /** A study's {@link CarriedReconciliation}, recorded as it is reconciled. */
+  public static final byte RECONCILED = 3;
+  /** A study's {@code StudyResult} (its manifest rows), recorded once its archive is in place. */
+  public static final byte ARCHIVED = 4;
   static final String JOURNAL_PREFIX = "journal-";
   static final String JOURNAL_SUFFIX = ".bin";
 

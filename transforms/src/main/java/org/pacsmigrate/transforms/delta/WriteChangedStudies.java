@@ -33,6 +33,8 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.pacsmigrate.format.io.OutputWriteException;
+import org.pacsmigrate.transforms.model.ManifestRow;
+import org.pacsmigrate.transforms.model.Outcome;
 import org.pacsmigrate.transforms.model.ReconciledStudy;
 import org.pacsmigrate.transforms.model.StudyResult;
 import org.pacsmigrate.transforms.io.StudyWriter;
@@ -54,14 +56,16 @@ public final class WriteChangedStudies extends PTransform<PCollection<Reconciled
   private final RunIndex index;
   private final PCollection<KV<String, KV<Long, StudyRecord>>> prior;
   private final int buckets;
+  private final PCollection<String> carried;
 
   private WriteChangedStudies(StudyWriter writer, String layout, RunIndex index,
-      PCollection<KV<String, KV<Long, StudyRecord>>> prior, int buckets) {
+      PCollection<KV<String, KV<Long, StudyRecord>>> prior, int buckets, PCollection<String> carried) {
     this.writer = writer;
     this.layout = layout;
     this.index = index;
     this.prior = prior;
     this.buckets = buckets;
+    this.carried = carried;
   }
 
   /**
@@ -72,16 +76,25 @@ public final class WriteChangedStudies extends PTransform<PCollection<Reconciled
     if (writer.store() == null) {
       throw new IllegalArgumentException("a dry run writes no archive and keeps no index");
     }
-    return new WriteChangedStudies(writer, layout, index, prior, 1);
+    return new WriteChangedStudies(writer, layout, index, prior, 1, null);
   }
 
   /**
    * @param expectedFiles about how many files the index knows ({@link PriorRun#expectedRecords()}): the search
-   *     for studies gone from the source works on buckets of a few studies each, not one group per study
+   *     for studies gone from the source works on buckets of some fifty studies each, not one group per study
+   *     (each group costs the Direct runner about a millisecond per step)
    */
   public WriteChangedStudies withExpectedFiles(long expectedFiles) {
     return new WriteChangedStudies(writer, layout, index, prior,
-        (int) Math.max(1, Math.min(1 << 20, expectedFiles / 500)));
+        (int) Math.max(1, Math.min(1 << 20, expectedFiles / 5_000)), carried);
+  }
+
+  /**
+   * @param carried the UIDs of the studies this run carries over from the index ({@link CarriedStudies}): in the
+   *     source still, though they do not pass through this step
+   */
+  public WriteChangedStudies withCarried(PCollection<String> carried) {
+    return new WriteChangedStudies(writer, layout, index, prior, buckets, carried);
   }
 
   static int bucket(String studyUid, int buckets) {
@@ -104,9 +117,15 @@ public final class WriteChangedStudies extends PTransform<PCollection<Reconciled
     // The studies the index knows and the source no longer has: only their UIDs meet the index's records, in
     // buckets of a few studies.
     int n = buckets;
-    PCollection<KV<Integer, String>> present = studies
+    PCollection<String> presentUids = studies
+        .apply("StudyUids", MapElements.into(TypeDescriptors.strings()).via(ReconciledStudy::studyUid))
+        .setCoder(StringUtf8Coder.of());
+    if (carried != null) {
+      presentUids = PCollectionList.of(presentUids).and(carried).apply("AndCarried", Flatten.pCollections());
+    }
+    PCollection<KV<Integer, String>> present = presentUids
         .apply("Present", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.integers(), TypeDescriptors.strings()))
-            .via((ReconciledStudy st) -> KV.of(bucket(st.studyUid(), n), st.studyUid())))
+            .via((String uid) -> KV.of(bucket(uid, n), uid)))
         .setCoder(KvCoder.of(VarIntCoder.of(), StringUtf8Coder.of()));
     PCollection<KV<Integer, KV<Long, StudyRecord>>> knownByBucket = prior
         .apply("KnownByBucket", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.integers(),
@@ -118,6 +137,24 @@ public final class WriteChangedStudies extends PTransform<PCollection<Reconciled
         .apply("MissingFromSource", ParDo.of(new MissingFn(writer, index)))
         .setCoder(StudyResult.Coder.of());
     return PCollectionList.of(results).and(missing).apply("AllStudies", Flatten.pCollections());
+  }
+
+  /** How a study's archive is found on disk now; {@link ArchiveStamp#NONE} when it is not there. */
+  static ArchiveStamp stampOf(org.pacsmigrate.transforms.io.ArchiveStore store, String studyUid)
+      throws OutputWriteException {
+    Path file = store.stampedFile(studyUid);
+    if (file == null) {
+      return ArchiveStamp.NONE;
+    }
+    try {
+      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+      Instant t = a.lastModifiedTime().toInstant();
+      return new ArchiveStamp(a.size(), t.getEpochSecond() * 1_000_000_000L + t.getNano());
+    } catch (NoSuchFileException e) {
+      return ArchiveStamp.NONE;
+    } catch (IOException e) {
+      throw OutputWriteException.of(file.toString(), e);
+    }
   }
 
   /** Writes to this run's study journal; one per worker thread. */
@@ -140,20 +177,22 @@ public final class WriteChangedStudies extends PTransform<PCollection<Reconciled
       journal.append(RunIndex.STUDY, r.encode(), now);
     }
 
+    /**
+     * The study's manifest rows, for a later run to carry it over ({@link CarriedStudies}); only when every file
+     * is archived or a duplicate (a study with a file rejected at writing is done again). Before its
+     * {@link StudyRecord}, which flushes both.
+     */
+    void recordArchived(StudyResult result) throws OutputWriteException {
+      for (ManifestRow row : result.rows()) {
+        if (row.outcome() != Outcome.ARCHIVED && row.outcome() != Outcome.DUPLICATE) {
+          return;
+        }
+      }
+      journal.append(RunIndex.ARCHIVED, CarriedStudies.encode(result), false);
+    }
+
     ArchiveStamp stamp(String studyUid) throws OutputWriteException {
-      Path file = writer.store().stampedFile(studyUid);
-      if (file == null) {
-        return ArchiveStamp.NONE;
-      }
-      try {
-        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-        Instant t = a.lastModifiedTime().toInstant();
-        return new ArchiveStamp(a.size(), t.getEpochSecond() * 1_000_000_000L + t.getNano());
-      } catch (NoSuchFileException e) {
-        return ArchiveStamp.NONE;
-      } catch (IOException e) {
-        throw OutputWriteException.of(file.toString(), e);
-      }
+      return stampOf(writer.store(), studyUid);
     }
 
     @FinishBundle
@@ -218,13 +257,16 @@ public final class WriteChangedStudies extends PTransform<PCollection<Reconciled
       byte[] fingerprint = StudyFingerprint.of(study, layout);
       if (before != null && Arrays.equals(fingerprint, before.fingerprint())
           && before.stamp().equals(stamp(study.studyUid()))) {
+        StudyResult result = writer.unchanged(study, before.zipBytes());
+        recordArchived(result);
         record(new StudyRecord(study.studyUid(), fingerprint, false, before.instances(), before.zipBytes(),
             before.stamp()), false);
-        out.output(writer.unchanged(study, before.zipBytes()));
+        out.output(result);
         return;
       }
       StudyResult result = writer.write(study);
       if (result.written()) {
+        recordArchived(result);
         // Recorded as soon as it is in place: a run killed after this line does not write it again.
         record(new StudyRecord(study.studyUid(), fingerprint, false, study.files().kept().size(),
             result.zipBytes(), stamp(study.studyUid())), true);

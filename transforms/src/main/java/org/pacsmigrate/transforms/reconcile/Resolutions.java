@@ -139,6 +139,11 @@ public final class Resolutions implements Serializable {
     return rows;
   }
 
+  /** The studies the rows name, each once, sorted. */
+  public List<String> studies() {
+    return rows.stream().map(Resolution::study).distinct().sorted().toList();
+  }
+
   public boolean isEmpty() {
     return rows.isEmpty();
   }

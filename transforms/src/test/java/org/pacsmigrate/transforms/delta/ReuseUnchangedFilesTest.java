@@ -8,9 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
@@ -80,6 +82,49 @@ class ReuseUnchangedFilesTest {
             known(T1, aa), known(T1, bb)), 0,
         List.of(listed.get(1), listed.get(2), listed.get(3), listed.get(4), listed.get(6)),
         List.of(KV.of("1.1", same), KV.of("1.3", aa)));
+  }
+
+  private static List<KV<String, KV<Long, Integer>>> recordedAt(long run, String study) {
+    return List.of(KV.of(study, KV.of(run, CarriedStudies.WRITTEN)), KV.of(study, KV.of(run, CarriedStudies.RECONCILED)),
+        KV.of(study, KV.of(run, CarriedStudies.ARCHIVED)));
+  }
+
+  @Test
+  void aStudyWithAFileChangedGoneOrRecordedByAnotherRunIsTouched() throws Throwable {
+    ParsedInstance same = record("/src/1/same.dcm", 100, 5000, "1.1");
+    ParsedInstance changed = record("/src/2/changed.dcm", 100, 5000, "1.2");
+    ParsedInstance gone = record("/src/3/gone.dcm", 100, 5000, "1.3");
+    ParsedInstance later = record("/src/4/later.dcm", 100, 5000, "1.4");
+    ParsedInstance earlier = record("/src/5/earlier.dcm", 100, 5000, "1.5");
+    ParsedInstance unrecorded = record("/src/6/unrecorded.dcm", 100, 5000, "1.6");
+    List<ListedFile> listed = List.of(
+        new ListedFile("/src/1/same.dcm", 100, 5000),
+        new ListedFile("/src/2/changed.dcm", 100, 5001),
+        new ListedFile("/src/4/later.dcm", 100, 5000),
+        new ListedFile("/src/5/earlier.dcm", 100, 5000),
+        new ListedFile("/src/6/unrecorded.dcm", 100, 5000),
+        new ListedFile("/src/7/new.dcm", 100, 5000));
+    List<KV<String, KV<Long, Integer>>> studies = new ArrayList<>();
+    for (String study : List.of("1.1", "1.2", "1.3", "1.4")) {
+      studies.addAll(recordedAt(T1, study));
+    }
+    studies.addAll(recordedAt(T2, "1.5"));
+    BeamTests.run(p -> {
+      PCollection<KV<String, KV<Long, ParsedInstance>>> before = p.apply("Prior", Create.of(List.of(known(T1, same),
+          known(T1, changed), known(T1, gone), known(T2, later), known(T1, earlier), known(T2, unrecorded)))
+          .withCoder(KvCoder.of(StringUtf8Coder.of(), KvCoder.of(VarLongCoder.of(), ParsedInstanceCoder.of()))));
+      var recorded = p.apply("Studies", Create.of(studies).withCoder(
+          KvCoder.of(StringUtf8Coder.of(), KvCoder.of(VarLongCoder.of(), VarIntCoder.of()))))
+          .apply(View.asMultimap());
+      PCollectionTuple out = p.apply("Listed", Create.of(listed).withCoder(ListedFile.Coder.of()))
+          .apply(ReuseUnchangedFiles.against(before, 0).withRecordedStudies(recorded));
+      PAssert.that(out.get(ReuseUnchangedFiles.TO_PARSE)).containsInAnyOrder(listed.get(1), listed.get(5));
+      PAssert.that(out.get(ReuseUnchangedFiles.UNCHANGED)).containsInAnyOrder(KV.of("1.1", same),
+          KV.of("1.4", later), KV.of("1.5", earlier), KV.of("1.6", unrecorded));
+      // 1.2 changed, 1.3 gone, 1.4 and 1.5 each have a file recorded by another run than the study's records. 1.6
+      // has no records: never carried, so not named. The new file's study is named once it is read.
+      PAssert.that(out.get(ReuseUnchangedFiles.TOUCHED_STUDIES)).containsInAnyOrder("1.2", "1.3", "1.4", "1.5");
+    });
   }
 
   @Test
