@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -93,6 +94,10 @@ class DeltaMigrationTest {
     assertEquals(0, full.count("studiesUnchanged"));
     assertTrue(full.count("held") > 0);
     Map<String, ZipStamp> before = stamps(full);
+    Map<String, String> fullReports = new HashMap<>();
+    for (String report : List.of("conflicts.csv", "conflicts.json", "resolutions-template.csv")) {
+      fullReports.put(report, Files.readString(full.dir().resolve("reports").resolve(report)));
+    }
 
     MigrationOutput again = migrate(input, output);
     assertFirstLine(again, "Delta run: only files new or changed since the run of ");
@@ -106,7 +111,18 @@ class DeltaMigrationTest {
     assertTrue(again.console().contains("Delta:    0 studies written, 7 left as they were"), again.console());
     assertEquals(before, stamps(again), "every ZIP is the same file, untouched");
     assertEquals(new HashSet<>(full.rows()), new HashSet<>(again.rows()), "the manifest still describes it all");
+    // Carried over from the index, not reconciled again: the same findings, review page data and template.
+    for (String report : List.of("conflicts.csv", "conflicts.json", "resolutions-template.csv")) {
+      assertEquals(conflictsOf(fullReports.get(report)), conflictsOf(Files.readString(
+          again.dir().resolve("reports").resolve(report))), report);
+    }
+    assertTrue(fullReports.get("conflicts.csv").lines().count() > 1, "the sample has findings to carry over");
     checkAll(again);
+  }
+
+  /** A conflict report's lines, sorted: the order rows were written in is not part of what is checked. */
+  private static List<String> conflictsOf(String report) {
+    return report.lines().sorted().toList();
   }
 
   @Test
