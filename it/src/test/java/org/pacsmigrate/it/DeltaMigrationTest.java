@@ -339,6 +339,45 @@ class DeltaMigrationTest {
    * The same files at another path are another source; a journal with a flipped byte is a corrupt index; {@code
    * --full} redoes everything. Each is a full run whose result verifies.
    */
+  /**
+   * A run that recorded a new file and stopped before it wrote the file's study: the next run takes the file from
+   * the index, unchanged, and must not carry the study over as it was recorded before (without the file).
+   */
+  @Test
+  void aFileRecordedByARunThatStoppedBeforeWritingItsStudyIsNotLostFromThatStudy() throws Exception {
+    Path source = work.resolve("stopped");
+    List<SamplePacs.GeneratedFile> files = SamplePacs.generate(source,
+        new SamplePacs.Plan(3, 1, 1, 3, 3, 0, 0, 0, 0, 0, 0, 0, 31L));
+    Path out = work.resolve("stopped-out");
+    migrate(source, out);
+    Path added = source.resolve("study-02/series-1/IM0099.dcm");
+    String sop = copyAsNewInstance(source.resolve("study-02/series-1/IM0002.dcm"), added);
+    String study = files.stream().filter(f -> f.path().startsWith(source.resolve("study-02"))).findFirst()
+        .orElseThrow().studyUid();
+
+    // What the stopped run left: its journal of the instances it read (the new file among them), no study
+    // records and no seal. Made by a complete run into a copy, of which only that journal is kept.
+    Path copy = work.resolve("stopped-copy");
+    copyTree(out, copy);
+    MigrationOutput complete = migrate(source, copy); // the copied ZIPs have new times: all are written again
+    assertFirstLine(complete, "Delta run: ");
+    try (Stream<Path> journals = Files.list(copy.resolve("index"))) {
+      for (Path j : journals.filter(f -> f.getFileName().toString().contains("-instances-")).toList()) {
+        Files.copy(j, out.resolve("index").resolve(j.getFileName()));
+      }
+    }
+
+    MigrationOutput resumed = migrate(source, out);
+    assertTrue(resumed.console().lines().findFirst().orElseThrow().contains("; resuming the run of "),
+        resumed.console());
+    assertEquals(Outcome.ARCHIVED, row(resumed, added).outcome());
+    assertTrue(resumed.sopUidsInZip(study).contains(sop), "the new instance is in its study's ZIP");
+    assertEquals(1, resumed.count("studiesWritten"));
+    assertEquals(new HashSet<>(complete.rows()), new HashSet<>(resumed.rows()), "the same manifest");
+    MigrationChecks.sameZips(complete, resumed);
+    checkAll(resumed, source);
+  }
+
   @Test
   void aForeignOrCorruptIndexOrFullGivesAFullRun() throws Exception {
     Path first = work.resolve("small-a");
