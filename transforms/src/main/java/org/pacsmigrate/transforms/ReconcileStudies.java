@@ -19,7 +19,6 @@ import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
-import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Wait;
@@ -106,8 +105,7 @@ public final class ReconcileStudies extends PTransform<PCollection<DedupedStudy>
     out.get(USES).setCoder(UseCoder.INSTANCE);
     out.get(CONTEXTS).setCoder(StudyContext.Coder.of());
 
-    PCollection<Finding> crossStudy = out.get(PATIENTS)
-        .apply("GroupByPatient", GroupByKey.create())
+    PCollection<Finding> crossStudy = GroupInBatches.groupByKey(out.get(PATIENTS), "GroupByPatient")
         .apply("CompareStudiesOfAPatient", ParDo.of(new CrossStudyFn()))
         .setCoder(Finding.Coder.of());
     PCollection<Finding> conflicts = PCollectionList.of(out.get(STUDY_FINDINGS)).and(crossStudy)

@@ -91,7 +91,7 @@ class GroupByStudyTest {
       PCollection<KV<String, Iterable<ParsedInstance>>> split = p
           .apply(Create.of(KV.<Integer, Iterable<KV<String, ParsedInstance>>>of(7, records))
               .withCoder(KvCoder.of(VarIntCoder.of(), IterableCoder.of(RECORD))))
-          .apply(ParDo.of(new GroupByStudy.SplitFn()))
+          .apply(ParDo.of(new GroupInBatches.SplitFn<ParsedInstance>()))
           .setCoder(KvCoder.of(StringUtf8Coder.of(), IterableCoder.of(ParsedInstanceCoder.of())));
       PAssert.that(split).satisfies(groups -> {
         assertEquals(expected, byStudy(groups));
@@ -103,9 +103,9 @@ class GroupByStudyTest {
   @Test
   void aStudysBatchIsFixedAndInRange() {
     for (String study : List.of("1.2.3", "2.25.340282366920938463463374607431768211455", "9")) {
-      int b = GroupByStudy.batchOf(study, GroupByStudy.DIRECT_BATCHES);
-      assertTrue(b >= 0 && b < GroupByStudy.DIRECT_BATCHES, study);
-      assertEquals(b, GroupByStudy.batchOf(new String(study.toCharArray()), GroupByStudy.DIRECT_BATCHES));
+      int b = GroupInBatches.batchOf(study, GroupInBatches.DIRECT_BATCHES);
+      assertTrue(b >= 0 && b < GroupInBatches.DIRECT_BATCHES, study);
+      assertEquals(b, GroupInBatches.batchOf(new String(study.toCharArray()), GroupInBatches.DIRECT_BATCHES));
     }
   }
 }
