@@ -93,7 +93,7 @@ public final class Main {
   /** The migration job: list, parse, group by study, write the study ZIPs, write the reports. */
   static int migrate(String[] args, PrintStream out) throws IOException {
     long start = System.currentTimeMillis();
-    PipelineOptionsFactory.register(MigrationOptions.class);
+    OptionsRegistration.forArgs(args, MigrationOptions.class);
     MigrationOptions options;
     try {
       options = PipelineOptionsFactory.fromArgs(args).withValidation().as(MigrationOptions.class);

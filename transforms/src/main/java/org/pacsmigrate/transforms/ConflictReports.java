@@ -1,19 +1,24 @@
 package org.pacsmigrate.transforms;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.CoderRegistry;
-import org.apache.beam.sdk.coders.ListCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.coders.CustomCoder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.View;
-import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
 import org.apache.beam.sdk.values.TypeDescriptors;
@@ -57,123 +62,84 @@ public final class ConflictReports extends PTransform<PCollection<Finding>, PDon
 
   @Override
   public PDone expand(PCollection<Finding> findings) {
-    PCollection<List<Finding>> all = findings
-        .apply("CollectAndSort", Combine.globally(new SortedFindings()))
-        .setCoder(ListCoder.of(Finding.Coder.of()));
-    write(all, "Csv", "conflicts", ".csv", ConflictReport::csv);
-    write(all, "Json", "conflicts", ".json", ConflictReport::json);
-    if (studies == null) {
-      write(all, "Html", "conflicts", ".html", ConflictReport::html);
-    } else {
-      // One small record per study with findings, gathered on the worker that renders the page.
-      PCollectionView<List<StudyContext>> contexts = studies
-          .apply("CollectStudies", Combine.globally(new ListOf<StudyContext>(StudyContext.Coder.of())))
-          .setCoder(ListCoder.of(StudyContext.Coder.of()))
-          .apply("StudiesView", View.asSingleton());
-      all.apply("RenderHtml", ParDo.of(new HtmlFn(contexts)).withSideInputs(contexts))
-          .setCoder(StringUtf8Coder.of())
-          .apply("WriteHtml", WriteReportFile.to(path(output, "conflicts.html")));
+    // One grouping brings the findings and the study contexts to one worker, which renders and writes the four
+    // files. A combine per input, a rendering and a WriteReportFile per file were 35 steps; every step costs the
+    // Direct runner at its start, per bundle and in its watermark bookkeeping all run long, whether or not a
+    // study has a finding.
+    KvCoder<Integer, ReportItem> coder = KvCoder.of(VarIntCoder.of(), ReportItem.Coder.INSTANCE);
+    PCollectionList<KV<Integer, ReportItem>> items = PCollectionList.of(findings
+        .apply("KeyFindings", MapElements.into(ITEMS).via((Finding f) -> KV.of(0, new ReportItem(f, null))))
+        .setCoder(coder));
+    if (studies != null) {
+      items = items.and(studies
+          .apply("KeyStudies", MapElements.into(ITEMS).via((StudyContext c) -> KV.of(0, new ReportItem(null, c))))
+          .setCoder(coder));
     }
-    write(all, "Template", "resolutions-template", ".csv", ConflictReport::template);
+    // One item of neither kind, so the key exists and the reports are written when nothing differs.
+    items = items.and(findings.getPipeline()
+        .apply("Always", Create.of(KV.of(0, new ReportItem(null, null))).withCoder(coder)));
+    items.apply("Together", Flatten.pCollections())
+        .apply("OneWorker", GroupByKey.create())
+        .apply("WriteReports", ParDo.of(new WriteFn(output, studies != null)));
     return PDone.in(findings.getPipeline());
   }
 
-  private void write(PCollection<List<Finding>> all, String name, String file, String suffix,
-      SerializableFunction<List<Finding>, String> render) {
-    all.apply("Render" + name, MapElements.into(TypeDescriptors.strings()).via(render))
-        .apply("Write" + name, WriteReportFile.to(path(output, file + suffix)));
-  }
+  private static final TypeDescriptor<KV<Integer, ReportItem>> ITEMS =
+      TypeDescriptors.kvs(TypeDescriptors.integers(), TypeDescriptor.of(ReportItem.class));
 
-  /** The review page, from the sorted findings and the study contexts (a side input). */
-  static final class HtmlFn extends DoFn<List<Finding>, String> {
-    private final PCollectionView<List<StudyContext>> contexts;
+  /** Sorts the findings and writes each report, as {@link WriteReportFile} writes a file of one line. */
+  static final class WriteFn extends DoFn<KV<Integer, Iterable<ReportItem>>, Void> {
+    private final String output;
+    private final boolean withStudies;
 
-    HtmlFn(PCollectionView<List<StudyContext>> contexts) {
-      this.contexts = contexts;
+    WriteFn(String output, boolean withStudies) {
+      this.output = output;
+      this.withStudies = withStudies;
     }
 
     @ProcessElement
-    public void process(@Element List<Finding> findings, OutputReceiver<String> out, ProcessContext c) {
-      out.output(ReviewPage.html(findings, c.sideInput(contexts)));
+    public void process(@Element KV<Integer, Iterable<ReportItem>> items) throws IOException {
+      List<Finding> findings = new ArrayList<>();
+      List<StudyContext> contexts = new ArrayList<>();
+      for (ReportItem item : items.getValue()) {
+        if (item.finding() != null) {
+          findings.add(item.finding());
+        } else if (item.study() != null) {
+          contexts.add(item.study());
+        }
+      }
+      findings.sort(Finding.REPORT_ORDER);
+      write("conflicts.csv", ConflictReport.csv(findings));
+      write("conflicts.json", ConflictReport.json(findings));
+      write("conflicts.html", withStudies ? ReviewPage.html(findings, contexts) : ConflictReport.html(findings));
+      write("resolutions-template.csv", ConflictReport.template(findings));
+    }
+
+    private void write(String name, String report) throws IOException {
+      WriteReportFile.write(path(output, name), null, List.of(report));
     }
   }
 
-  /** Every element in one list (any order). */
-  static final class ListOf<T> extends Combine.CombineFn<T, List<T>, List<T>> {
-    private final Coder<T> coder;
+  /** A finding, or a study's context for the review page, or neither (the item that is always there). */
+  record ReportItem(Finding finding, StudyContext study) {
+    static final class Coder extends CustomCoder<ReportItem> {
+      static final Coder INSTANCE = new Coder();
+      private static final NullableCoder<Finding> FINDING = NullableCoder.of(Finding.Coder.of());
+      private static final NullableCoder<StudyContext> STUDY = NullableCoder.of(StudyContext.Coder.of());
 
-    ListOf(Coder<T> coder) {
-      this.coder = coder;
-    }
+      @Override
+      public void encode(ReportItem item, OutputStream out) throws IOException {
+        FINDING.encode(item.finding(), out);
+        STUDY.encode(item.study(), out);
+      }
 
-    @Override
-    public List<T> createAccumulator() {
-      return new ArrayList<>();
-    }
+      @Override
+      public ReportItem decode(InputStream in) throws IOException {
+        return new ReportItem(FINDING.decode(in), STUDY.decode(in));
+      }
 
-    @Override
-    public List<T> addInput(List<T> accumulator, T input) {
-      accumulator.add(input);
-      return accumulator;
-    }
-
-    @Override
-    public List<T> mergeAccumulators(Iterable<List<T>> accumulators) {
-      List<T> all = new ArrayList<>();
-      accumulators.forEach(all::addAll);
-      return all;
-    }
-
-    @Override
-    public List<T> extractOutput(List<T> accumulator) {
-      return accumulator;
-    }
-
-    @Override
-    public Coder<List<T>> getAccumulatorCoder(CoderRegistry registry, Coder<T> input) {
-      return ListCoder.of(coder);
-    }
-
-    @Override
-    public Coder<List<T>> getDefaultOutputCoder(CoderRegistry registry, Coder<T> input) {
-      return ListCoder.of(coder);
-    }
-  }
-
-  static final class SortedFindings extends Combine.CombineFn<Finding, List<Finding>, List<Finding>> {
-    @Override
-    public List<Finding> createAccumulator() {
-      return new ArrayList<>();
-    }
-
-    @Override
-    public List<Finding> addInput(List<Finding> accumulator, Finding input) {
-      accumulator.add(input);
-      return accumulator;
-    }
-
-    @Override
-    public List<Finding> mergeAccumulators(Iterable<List<Finding>> accumulators) {
-      List<Finding> all = new ArrayList<>();
-      accumulators.forEach(all::addAll);
-      return all;
-    }
-
-    @Override
-    public List<Finding> extractOutput(List<Finding> accumulator) {
-      List<Finding> sorted = new ArrayList<>(accumulator);
-      sorted.sort(Finding.REPORT_ORDER);
-      return sorted;
-    }
-
-    @Override
-    public Coder<List<Finding>> getAccumulatorCoder(CoderRegistry registry, Coder<Finding> input) {
-      return ListCoder.of(Finding.Coder.of());
-    }
-
-    @Override
-    public Coder<List<Finding>> getDefaultOutputCoder(CoderRegistry registry, Coder<Finding> input) {
-      return ListCoder.of(Finding.Coder.of());
+      @Override
+      public void verifyDeterministic() {}
     }
   }
 }

@@ -45,14 +45,15 @@ import org.pacsmigrate.transforms.model.ManifestRow;
  * a bundle per key, and each bundle costs every later step an evaluator). Files listed together stay
  * together: a folder's files, usually one study's, reach the study grouping in one or two bundles instead of
  * scattered over hundreds, and the Direct runner copies a study's group once per bundle that adds to it.
- * Chunks still spread the parsing over any cluster this job runs on (80 chunks per 20,000 files; 250 rather
- * than 100 cut each small-file run's steps before the grouping by 60%, at no cost to the 2-core spread).
+ * Chunks still spread the parsing over any cluster this job runs on (40 chunks per 20,000 files; 250 rather
+ * than 100 cut each small-file run's steps before the grouping by 60%, and 500 rather than 250 half of the
+ * rest, at no cost to the 2-core spread).
  *
  * <p>Limit: one worker walks the input and holds the listing (a few hundred bytes per file) in memory; going
  * beyond that means several runs over folders or prefixes that no study crosses (see the runbook).
  */
 public final class ListFiles extends PTransform<PBegin, PCollectionTuple> {
-  static final int CHUNK_FILES = 250;
+  static final int CHUNK_FILES = 500;
   public static final TupleTag<ListedFile> FILES = new TupleTag<>() {};
   private static final TupleTag<KV<Integer, List<ListedFile>>> CHUNKS = new TupleTag<>() {};
   public static final TupleTag<ManifestRow> ACCOUNTED = new TupleTag<>() {};

@@ -19,7 +19,6 @@ import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
-import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Wait;
@@ -146,8 +145,7 @@ public final class ReconcileStudies extends PTransform<PCollection<DedupedStudy>
       contexts = PCollectionList.of(contexts).and(c.get(CONTEXTS)).apply("Contexts", Flatten.pCollections());
     }
 
-    PCollection<Finding> crossStudy = patients
-        .apply("GroupByPatient", GroupByKey.create())
+    PCollection<Finding> crossStudy = GroupInBatches.groupByKey(patients, "GroupByPatient")
         .apply("CompareStudiesOfAPatient", ParDo.of(new CrossStudyFn()))
         .setCoder(Finding.Coder.of());
     PCollection<Finding> conflicts = PCollectionList.of(studyFindings).and(crossStudy)

@@ -3,7 +3,6 @@ package org.pacsmigrate.format.archive;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.channels.SeekableByteChannel;
 import java.util.List;
 import org.pacsmigrate.format.dicom.BulkData;
@@ -147,7 +146,7 @@ public final class ArchiveAdmission {
       }
       TransferSyntax target = encapsulated ? TransferSyntax.forUid(syntax.uid())
           : TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN;
-      new P10Writer().write(ds, target, (path, vr, range, out) -> { }, OutputStream.nullOutputStream());
+      new P10Writer().write(ds, target, (path, vr, range, out) -> { }, P10Writer.DISCARD);
       return null;
     } catch (IOException | RuntimeException e) {
       return "it could not be exported from the archive: " + e.getMessage();

@@ -32,6 +32,8 @@ public final class P10Writer {
   public static final String IMPLEMENTATION_VERSION_NAME = "PACSMIGRATE_0.1";
 
   private static final int BUFFER_SIZE = 64 * 1024;
+  /** Takes the bytes and keeps none; written to unbuffered (a check that writes a file to nowhere, per file). */
+  public static final OutputStream DISCARD = OutputStream.nullOutputStream();
   private static final byte[] FILE_META_VERSION = {0, 1};
 
   /** Writes {@code dataSet} with a File Meta Information of its own. */
@@ -56,7 +58,7 @@ public final class P10Writer {
     checkDataSet(dataSet, syntax);
     byte[] meta = encodeFileMeta(fileMeta(fileMeta, dataSet, syntax), bulk);
 
-    BufferedOutputStream buffered = new BufferedOutputStream(out, BUFFER_SIZE);
+    OutputStream buffered = out == DISCARD ? out : new BufferedOutputStream(out, BUFFER_SIZE);
     buffered.write(new byte[128]);
     buffered.write(new byte[] {'D', 'I', 'C', 'M'});
     ExplicitLeOutput output = new ExplicitLeOutput(buffered);

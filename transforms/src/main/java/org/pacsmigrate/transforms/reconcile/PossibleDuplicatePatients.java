@@ -9,7 +9,7 @@ import java.util.TreeMap;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.GroupByKey;
+import org.pacsmigrate.transforms.GroupInBatches;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
@@ -38,10 +38,10 @@ public final class PossibleDuplicatePatients
 
   @Override
   public PCollection<Finding> expand(PCollection<KV<String, PatientSummary>> studies) {
-    return studies
+    PCollection<KV<String, PatientSummary>> blocked = studies
         .apply("KeyByBirthDateAndSex", ParDo.of(new BlockingKeyFn()))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), PatientSummary.Coder.of()))
-        .apply("GroupByBirthDateAndSex", GroupByKey.create())
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), PatientSummary.Coder.of()));
+    return GroupInBatches.groupByKey(blocked, "GroupByBirthDateAndSex")
         .apply("CompareNames", ParDo.of(new CompareFn()))
         .setCoder(Finding.Coder.of());
   }
