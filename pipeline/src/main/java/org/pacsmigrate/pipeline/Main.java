@@ -127,6 +127,7 @@ public final class Main {
       options.as(DirectOptions.class).setBlockOnRun(false);
     }
     DirectRunnerDefaults.apply(args, options);
+    FlinkRunnerDefaults.apply(args, options);
 
     MigrationPipeline.Reconciliation reconciliation = reconciliation(options);
     MigrationPipeline.Passes passes = RunPasses.decide(options, input, output, reconciliation, start);

@@ -1,0 +1,44 @@
+package org.pacsmigrate.pipeline;
+
+import java.util.Arrays;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.runners.flink.FlinkRunner;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/**
+ * Embedded Flink ({@code --flinkMaster=[local]}) runs every step once, on one slot, unless told otherwise: the
+ * Flink runner gives a local environment a parallelism of 1 (its {@code [auto]} gives the machine's cores). One
+ * slot parses every header and writes every study ZIP on one thread, one fsync after another, while the other
+ * cores idle. The job's jar gives embedded Flink as many slots as the Direct runner has threads (the cores, at
+ * least 3), unless the user sets {@code --parallelism}. At least 3: Flink hands each slot a fixed share of the
+ * studies (by a hash of the UID), so with as many slots as cores the slot that drew the larger studies writes on
+ * alone at the end; a slot more than cores lets the operating system even out the cores' work instead (a few
+ * dozen large studies, as in the benchmark, are where the shares differ most). At most {@value #MAX_SLOTS}: the
+ * embedded cluster splits its fixed managed memory over the slots' sorters, and at 64 slots a grouping fails
+ * ("Too little memory provided to sorter"). A cluster ({@code --flinkMaster=HOST:PORT}) keeps its own default.
+ */
+final class FlinkRunnerDefaults {
+  static final String LOCAL = "[local]";
+  static final int MAX_SLOTS = 16;
+
+  private FlinkRunnerDefaults() {}
+
+  static void apply(String[] args, PipelineOptions options) {
+    if (options.getRunner() != FlinkRunner.class) {
+      return;
+    }
+    FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
+    if (LOCAL.equals(flink.getFlinkMaster()) && !given(args, "parallelism")) {
+      flink.setParallelism(slots());
+    }
+  }
+
+  /** The cores the JVM may use (a container's CPU limit included), at least 3, at most {@value #MAX_SLOTS}. */
+  static int slots() {
+    return Math.min(MAX_SLOTS, Math.max(3, Runtime.getRuntime().availableProcessors()));
+  }
+
+  private static boolean given(String[] args, String option) {
+    return Arrays.stream(args).anyMatch(a -> a.equals("--" + option) || a.startsWith("--" + option + "="));
+  }
+}
