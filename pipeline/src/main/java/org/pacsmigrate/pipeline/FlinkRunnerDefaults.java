@@ -9,11 +9,9 @@ import org.apache.beam.sdk.options.PipelineOptions;
  * Embedded Flink ({@code --flinkMaster=[local]}) runs every step once, on one slot, unless told otherwise: the
  * Flink runner gives a local environment a parallelism of 1 (its {@code [auto]} gives the machine's cores). One
  * slot parses every header and writes every study ZIP on one thread, one fsync after another, while the other
- * cores idle. The job's jar gives embedded Flink as many slots as the Direct runner has threads (the cores, at
- * least 3), unless the user sets {@code --parallelism}. At least 3: Flink hands each slot a fixed share of the
- * studies (by a hash of the UID), so with as many slots as cores the slot that drew the larger studies writes on
- * alone at the end; a slot more than cores lets the operating system even out the cores' work instead (a few
- * dozen large studies, as in the benchmark, are where the shares differ most). At most {@value #MAX_SLOTS}: the
+ * cores idle. The job's jar gives embedded Flink a slot per core, unless the user sets {@code --parallelism}. Not
+ * more (the Direct runner's floor of 3 threads was tried on 2 cores: the same wall time, about 1 CPU-s more to
+ * set up a third instance of every step). At most {@value #MAX_SLOTS}: the
  * embedded cluster splits its fixed managed memory over the slots' sorters, and at 64 slots a grouping fails
  * ("Too little memory provided to sorter"). A cluster ({@code --flinkMaster=HOST:PORT}) keeps its own default.
  */
@@ -33,9 +31,9 @@ final class FlinkRunnerDefaults {
     }
   }
 
-  /** The cores the JVM may use (a container's CPU limit included), at least 3, at most {@value #MAX_SLOTS}. */
+  /** The cores the JVM may use (a container's CPU limit included), at most {@value #MAX_SLOTS}. */
   static int slots() {
-    return Math.min(MAX_SLOTS, Math.max(3, Runtime.getRuntime().availableProcessors()));
+    return Math.min(MAX_SLOTS, Math.max(1, Runtime.getRuntime().availableProcessors()));
   }
 
   private static boolean given(String[] args, String option) {

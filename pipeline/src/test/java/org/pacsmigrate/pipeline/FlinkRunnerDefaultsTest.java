@@ -6,7 +6,7 @@ import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.Test;
 
-/** Embedded Flink gets a slot per core (at least 3) unless the user says otherwise; clusters and other runners are left alone. */
+/** Embedded Flink gets a slot per core unless the user says otherwise; clusters and other runners are left alone. */
 class FlinkRunnerDefaultsTest {
   private static FlinkPipelineOptions apply(String... args) {
     FlinkPipelineOptions options = PipelineOptionsFactory.fromArgs(args).as(FlinkPipelineOptions.class);
@@ -18,7 +18,7 @@ class FlinkRunnerDefaultsTest {
   void embeddedFlinkGetsASlotPerCore() {
     FlinkPipelineOptions o = apply("--runner=FlinkRunner", "--flinkMaster=[local]");
     int cores = Runtime.getRuntime().availableProcessors();
-    assertEquals(Math.min(16, Math.max(3, cores)), o.getParallelism());
+    assertEquals(Math.min(16, cores), o.getParallelism());
   }
 
   @Test
