@@ -39,7 +39,8 @@ import org.pacsmigrate.transforms.gcs.CloudStorageOptions;
  * The job's shape: ListFiles, ParseHeaders, GroupByStudy, SetAsideDuplicates, ReconcileStudies,
  * WriteStudyArchives, then Reports and ConflictReports. A run that keeps an index records each instance and each
  * written study in it (JournalInstances, WriteChangedStudies); a delta run first reads the earlier runs' index
- * (ReadPriorRun), reads only new or changed files (ReuseUnchangedFiles) and writes only changed studies.
+ * (ReadPriorRun), reads only new or changed files (ReuseUnchangedFiles), carries over from the index every study
+ * nothing touched (CarriedStudies) and writes only changed studies.
  */
 public final class MigrationPipeline {
   private MigrationPipeline() {}
