@@ -31,7 +31,7 @@ import org.apache.beam.sdk.values.TupleTagList;
 import org.pacsmigrate.format.io.OutputWriteException;
 import org.pacsmigrate.transforms.delta.CarriedReconciliation;
 import org.pacsmigrate.transforms.delta.CarriedStudies;
-import org.pacsmigrate.transforms.delta.LazyJournal;
+import org.pacsmigrate.transforms.delta.JournalingDoFn;
 import org.pacsmigrate.transforms.delta.RunIndex;
 import org.pacsmigrate.transforms.model.DedupedStudy;
 import org.pacsmigrate.transforms.model.ReconciledStudy;
@@ -180,37 +180,16 @@ public final class ReconcileStudies extends PTransform<PCollection<DedupedStudy>
     }
   }
 
-  static final class ReconcileFn extends DoFn<DedupedStudy, ReconciledStudy> {
+  static final class ReconcileFn extends JournalingDoFn<DedupedStudy, ReconciledStudy> {
     private final ReconcileStudy reconcile;
     private final Resolutions resolutions;
     private final Counter held = MigrationMetrics.counter(MigrationMetrics.STUDIES_HELD);
     private final Counter changed = MigrationMetrics.counter(MigrationMetrics.INSTANCES_RECONCILED);
-    private final RunIndex index;
-    private transient LazyJournal journal;
 
     ReconcileFn(ReconcileStudy reconcile, Resolutions resolutions, RunIndex index) {
+      super(index, "reconciled", 1 << 16);
       this.reconcile = reconcile;
       this.resolutions = resolutions;
-      this.index = index;
-    }
-
-    @Setup
-    public void setup() {
-      journal = index == null ? null : new LazyJournal(index, "reconciled", 1 << 16);
-    }
-
-    @FinishBundle
-    public void finishBundle() throws OutputWriteException {
-      if (journal != null) {
-        journal.flush();
-      }
-    }
-
-    @Teardown
-    public void teardown() {
-      if (journal != null) {
-        journal.close();
-      }
     }
 
     @ProcessElement
@@ -235,10 +214,10 @@ public final class ReconcileStudies extends PTransform<PCollection<DedupedStudy>
       }
       if (r.held()) {
         held.inc();
-      } else if (journal != null) {
+      } else if (recording()) {
         // Before the study is written: a run killed between the two records leaves them of different runs, and
         // the study is then reconciled again, never carried over half-recorded.
-        journal.append(RunIndex.RECONCILED, new CarriedReconciliation(study.studyUid(), r.findings(), r.patient(),
+        record(RunIndex.RECONCILED, new CarriedReconciliation(study.studyUid(), r.findings(), r.patient(),
             r.context()).encode(), false);
       }
       changed.inc(r.metadata().size());

@@ -1,7 +1,5 @@
 package org.pacsmigrate.transforms.delta;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,6 +10,7 @@ import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.util.CoderUtils;
 import org.pacsmigrate.transforms.reconcile.Finding;
 import org.pacsmigrate.transforms.reconcile.PatientSummary;
 import org.pacsmigrate.transforms.reconcile.StudyContext;
@@ -31,17 +30,15 @@ public record CarriedReconciliation(String studyUid, List<Finding> findings, Pat
   }
 
   public byte[] encode() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(512);
     try {
-      Coder.of().encode(this, out);
+      return CoderUtils.encodeToByteArray(Coder.of(), this);
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new UncheckedIOException("cannot happen: in memory", e);
     }
-    return out.toByteArray();
   }
 
   public static CarriedReconciliation decode(byte[] bytes) throws IOException {
-    return Coder.of().decode(new ByteArrayInputStream(bytes));
+    return CoderUtils.decodeFromByteArray(Coder.of(), bytes);
   }
 
   public static final class Coder extends CustomCoder<CarriedReconciliation> {

@@ -1,6 +1,5 @@
 package org.pacsmigrate.transforms.delta;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
@@ -17,6 +16,7 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.join.CoGbkResult;
+import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.transforms.join.CoGroupByKey;
 import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
 import org.apache.beam.sdk.values.KV;
@@ -140,13 +140,11 @@ public final class CarriedStudies extends PTransform<PCollection<String>, PColle
   }
 
   static byte[] encode(StudyResult result) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     try {
-      StudyResult.Coder.of().encode(result, out);
+      return CoderUtils.encodeToByteArray(StudyResult.Coder.of(), result);
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new UncheckedIOException("cannot happen: in memory", e);
     }
-    return out.toByteArray();
   }
 
   @Override
@@ -251,25 +249,18 @@ public final class CarriedStudies extends PTransform<PCollection<String>, PColle
     }
   }
 
-  static final class CarryFn extends DoFn<KV<Integer, CoGbkResult>, StudyResult> {
-    private final RunIndex index;
+  static final class CarryFn extends JournalingDoFn<KV<Integer, CoGbkResult>, StudyResult> {
     private final PCollectionView<Map<String, Iterable<KV<Long, Integer>>>> recorded;
     private final PCollectionView<Map<String, Iterable<Boolean>>> touched;
     private final Counter studiesUnchanged = MigrationMetrics.counter(MigrationMetrics.STUDIES_UNCHANGED);
     private final Counter filesDone = MigrationMetrics.counter(MigrationMetrics.FILES_DONE);
     private final Counter bytesDone = MigrationMetrics.counter(MigrationMetrics.BYTES_DONE);
-    private transient LazyJournal journal;
 
     CarryFn(RunIndex index, PCollectionView<Map<String, Iterable<KV<Long, Integer>>>> recorded,
         PCollectionView<Map<String, Iterable<Boolean>>> touched) {
-      this.index = index;
+      super(index, "carried", 1 << 16);
       this.recorded = recorded;
       this.touched = touched;
-    }
-
-    @Setup
-    public void setup() {
-      journal = new LazyJournal(index, "carried", 1 << 16);
     }
 
     @ProcessElement
@@ -313,9 +304,9 @@ public final class CarriedStudies extends PTransform<PCollection<String>, PColle
         }
         StudyResult result = new StudyResult(a.studyUid(), StudyResult.State.UNCHANGED, a.zipBytes(), a.rows());
         // Recorded again by this run, whose index replaces the earlier ones when it ends.
-        journal.append(RunIndex.RECONCILED, rec.encode(), false);
-        journal.append(RunIndex.ARCHIVED, encode(result), false);
-        journal.append(RunIndex.STUDY, study.encode(), false);
+        record(RunIndex.RECONCILED, rec.encode(), false);
+        record(RunIndex.ARCHIVED, encode(result), false);
+        record(RunIndex.STUDY, study.encode(), false);
         studiesUnchanged.inc();
         filesDone.inc(result.rows().size());
         bytesDone.inc(result.rows().stream().mapToLong(ManifestRow::size).sum());
@@ -325,14 +316,5 @@ public final class CarriedStudies extends PTransform<PCollection<String>, PColle
       }
     }
 
-    @FinishBundle
-    public void finishBundle() throws OutputWriteException {
-      journal.flush();
-    }
-
-    @Teardown
-    public void teardown() {
-      journal.close();
-    }
   }
 }

@@ -1,7 +1,6 @@
 package org.pacsmigrate.transforms.delta;
 
 import java.io.ByteArrayOutputStream;
-import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
@@ -31,36 +30,21 @@ public final class JournalInstances extends PTransform<PCollection<KV<String, Pa
     return PDone.in(instances.getPipeline());
   }
 
-  static final class JournalFn extends DoFn<KV<String, ParsedInstance>, Void> {
-    private final RunIndex index;
-    private transient LazyJournal journal;
+  static final class JournalFn extends JournalingDoFn<KV<String, ParsedInstance>, Void> {
     private transient ByteArrayOutputStream buffer;
 
     JournalFn(RunIndex index) {
-      this.index = index;
-    }
-
-    @Setup
-    public void setup() {
-      journal = new LazyJournal(index, "instances", 1 << 20);
-      buffer = new ByteArrayOutputStream(1024);
+      super(index, "instances", 1 << 20);
     }
 
     @ProcessElement
     public void process(@Element KV<String, ParsedInstance> e) throws Exception {
+      if (buffer == null) {
+        buffer = new ByteArrayOutputStream(1024);
+      }
       buffer.reset();
       ParsedInstanceCoder.of().encode(e.getValue(), buffer);
-      journal.append(RunIndex.INSTANCE, buffer.toByteArray(), false);
-    }
-
-    @FinishBundle
-    public void finishBundle() throws Exception {
-      journal.flush();
-    }
-
-    @Teardown
-    public void teardown() {
-      journal.close();
+      record(RunIndex.INSTANCE, buffer.toByteArray(), false);
     }
   }
 }

@@ -7,19 +7,19 @@ import org.pacsmigrate.format.io.OutputWriteException;
  * file): records are appended, handed to the operating system past {@code flushAt} bytes, when asked, and at
  * each bundle's end, and the file is closed when the step is torn down.
  */
-public final class LazyJournal {
+final class LazyJournal {
   private final RunIndex index;
   private final String part;
   private final int flushAt;
   private IndexJournal.Writer writer;
 
-  public LazyJournal(RunIndex index, String part, int flushAt) {
+  LazyJournal(RunIndex index, String part, int flushAt) {
     this.index = index;
     this.part = part;
     this.flushAt = flushAt;
   }
 
-  public void append(byte kind, byte[] payload, boolean flushNow) throws OutputWriteException {
+  void append(byte kind, byte[] payload, boolean flushNow) throws OutputWriteException {
     if (writer == null) {
       writer = index.openJournal(part);
     }
@@ -30,14 +30,14 @@ public final class LazyJournal {
   }
 
   /** At each bundle's end: what the bundle recorded survives a killed JVM. */
-  public void flush() throws OutputWriteException {
+  void flush() throws OutputWriteException {
     if (writer != null) {
       writer.flush();
     }
   }
 
   /** Quietly: what matters was flushed at each bundle's end. */
-  public void close() {
+  void close() {
     RunIndex.closeQuietly(writer);
     writer = null;
   }

@@ -12,6 +12,7 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollectionTuple;
@@ -97,7 +98,7 @@ public final class ReadPriorRun extends PTransform<PBegin, PCollectionTuple> {
           out.get(RECONCILED).output(KV.of(r.studyUid(), KV.of(run, r)));
           out.get(STUDY_RECORDS).output(KV.of(r.studyUid(), KV.of(run, CarriedStudies.RECONCILED)));
         } else if (kind == RunIndex.ARCHIVED) {
-          StudyResult r = StudyResult.Coder.of().decode(new ByteArrayInputStream(payload));
+          StudyResult r = CoderUtils.decodeFromByteArray(StudyResult.Coder.of(), payload);
           out.get(ARCHIVED).output(KV.of(r.studyUid(), KV.of(run, r)));
           out.get(STUDY_RECORDS).output(KV.of(r.studyUid(), KV.of(run, CarriedStudies.ARCHIVED)));
         }

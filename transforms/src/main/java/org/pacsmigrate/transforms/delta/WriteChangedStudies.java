@@ -158,23 +158,16 @@ public final class WriteChangedStudies extends PTransform<PCollection<Reconciled
   }
 
   /** Writes to this run's study journal; one per worker thread. */
-  abstract static class JournalingFn<I> extends DoFn<I, StudyResult> {
+  abstract static class JournalingFn<I> extends JournalingDoFn<I, StudyResult> {
     final StudyWriter writer;
-    final RunIndex index;
-    private transient LazyJournal journal;
 
     JournalingFn(StudyWriter writer, RunIndex index) {
+      super(index, "studies", 1 << 16);
       this.writer = writer;
-      this.index = index;
-    }
-
-    @Setup
-    public void setup() {
-      journal = new LazyJournal(index, "studies", 1 << 16);
     }
 
     void record(StudyRecord r, boolean now) throws OutputWriteException {
-      journal.append(RunIndex.STUDY, r.encode(), now);
+      record(RunIndex.STUDY, r.encode(), now);
     }
 
     /**
@@ -188,21 +181,11 @@ public final class WriteChangedStudies extends PTransform<PCollection<Reconciled
           return;
         }
       }
-      journal.append(RunIndex.ARCHIVED, CarriedStudies.encode(result), false);
+      record(RunIndex.ARCHIVED, CarriedStudies.encode(result), false);
     }
 
     ArchiveStamp stamp(String studyUid) throws OutputWriteException {
       return stampOf(writer.store(), studyUid);
-    }
-
-    @FinishBundle
-    public void finishBundle() throws OutputWriteException {
-      journal.flush();
-    }
-
-    @Teardown
-    public void teardown() {
-      journal.close();
     }
   }
 

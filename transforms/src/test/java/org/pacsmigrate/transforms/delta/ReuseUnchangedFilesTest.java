@@ -50,13 +50,32 @@ class ReuseUnchangedFilesTest {
 
   private void run(List<ListedFile> listed, List<KV<String, KV<Long, ParsedInstance>>> prior, long expectedFiles,
       List<ListedFile> toParse, List<KV<String, ParsedInstance>> unchanged) throws Throwable {
+    run(listed, prior, expectedFiles, toParse, unchanged, null, null);
+  }
+
+  /**
+   * @param studies what the index recorded of each study ({@link ReadPriorRun#STUDY_RECORDS}), or null to run
+   *     without them
+   * @param touched the studies expected in {@link ReuseUnchangedFiles#TOUCHED_STUDIES} when {@code studies} is
+   *     given
+   */
+  private void run(List<ListedFile> listed, List<KV<String, KV<Long, ParsedInstance>>> prior, long expectedFiles,
+      List<ListedFile> toParse, List<KV<String, ParsedInstance>> unchanged,
+      List<KV<String, KV<Long, Integer>>> studies, List<String> touched) throws Throwable {
     BeamTests.run(p -> {
       PCollection<KV<String, KV<Long, ParsedInstance>>> before = p.apply("Prior", Create.of(prior).withCoder(
           KvCoder.of(StringUtf8Coder.of(), KvCoder.of(VarLongCoder.of(), ParsedInstanceCoder.of()))));
-      PCollectionTuple out = p.apply("Listed", Create.of(listed).withCoder(ListedFile.Coder.of()))
-          .apply(ReuseUnchangedFiles.against(before, expectedFiles));
+      ReuseUnchangedFiles reuse = ReuseUnchangedFiles.against(before, expectedFiles);
+      if (studies != null) {
+        reuse = reuse.withRecordedStudies(p.apply("Studies", Create.of(studies).withCoder(
+            KvCoder.of(StringUtf8Coder.of(), KvCoder.of(VarLongCoder.of(), VarIntCoder.of())))).apply(View.asMultimap()));
+      }
+      PCollectionTuple out = p.apply("Listed", Create.of(listed).withCoder(ListedFile.Coder.of())).apply(reuse);
       PAssert.that(out.get(ReuseUnchangedFiles.TO_PARSE)).containsInAnyOrder(toParse);
       PAssert.that(out.get(ReuseUnchangedFiles.UNCHANGED)).containsInAnyOrder(unchanged);
+      if (studies != null) {
+        PAssert.that(out.get(ReuseUnchangedFiles.TOUCHED_STUDIES)).containsInAnyOrder(touched);
+      }
     });
   }
 
@@ -109,22 +128,13 @@ class ReuseUnchangedFilesTest {
       studies.addAll(recordedAt(T1, study));
     }
     studies.addAll(recordedAt(T2, "1.5"));
-    BeamTests.run(p -> {
-      PCollection<KV<String, KV<Long, ParsedInstance>>> before = p.apply("Prior", Create.of(List.of(known(T1, same),
-          known(T1, changed), known(T1, gone), known(T2, later), known(T1, earlier), known(T2, unrecorded)))
-          .withCoder(KvCoder.of(StringUtf8Coder.of(), KvCoder.of(VarLongCoder.of(), ParsedInstanceCoder.of()))));
-      var recorded = p.apply("Studies", Create.of(studies).withCoder(
-          KvCoder.of(StringUtf8Coder.of(), KvCoder.of(VarLongCoder.of(), VarIntCoder.of()))))
-          .apply(View.asMultimap());
-      PCollectionTuple out = p.apply("Listed", Create.of(listed).withCoder(ListedFile.Coder.of()))
-          .apply(ReuseUnchangedFiles.against(before, 0).withRecordedStudies(recorded));
-      PAssert.that(out.get(ReuseUnchangedFiles.TO_PARSE)).containsInAnyOrder(listed.get(1), listed.get(5));
-      PAssert.that(out.get(ReuseUnchangedFiles.UNCHANGED)).containsInAnyOrder(KV.of("1.1", same),
-          KV.of("1.4", later), KV.of("1.5", earlier), KV.of("1.6", unrecorded));
-      // 1.2 changed, 1.3 gone, 1.4 and 1.5 each have a file recorded by another run than the study's records. 1.6
-      // has no records: never carried, so not named. The new file's study is named once it is read.
-      PAssert.that(out.get(ReuseUnchangedFiles.TOUCHED_STUDIES)).containsInAnyOrder("1.2", "1.3", "1.4", "1.5");
-    });
+    // 1.2 changed, 1.3 gone, 1.4 and 1.5 each have a file recorded by another run than the study's records. 1.6
+    // has no records: never carried, so not named. The new file's study is named once it is read.
+    run(listed, List.of(known(T1, same), known(T1, changed), known(T1, gone), known(T2, later), known(T1, earlier),
+            known(T2, unrecorded)), 0,
+        List.of(listed.get(1), listed.get(5)),
+        List.of(KV.of("1.1", same), KV.of("1.4", later), KV.of("1.5", earlier), KV.of("1.6", unrecorded)),
+        studies, List.of("1.2", "1.3", "1.4", "1.5"));
   }
 
   @Test
