@@ -46,7 +46,7 @@ class OutputFailureMigrationTest {
     this.work = work;
     input = work.resolve("pacs");
     // The small sample (43 files, 5 studies, 360 KB): its ZIPs (290 KB) fill a disk of two
-    // thirds its size partway: the first studies fit, whichever threads write them, the last ones do not.
+    // thirds its size partway: the first studies fit, the last ones do not.
     generated = SamplePacs.generate(input, SamplePacs.SMALL);
     try (Stream<Path> s = Files.walk(input)) {
       inputBytes = s.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
@@ -57,7 +57,9 @@ class OutputFailureMigrationTest {
   void aFullDiskFailsTheRunNamingTheOutputAndARerunWithSpaceCompletesIt() throws Exception {
     Path out = work.resolve("full");
     try (SmallDisk disk = SmallDisk.mount(out, inputBytes * 2 / 3 / 1024)) {
-      PipelineJar.Run run = jar("full", "--input=" + input, "--output=" + out);
+      // One writer thread: the studies grouped in batches are ready at once, and three ZIPs growing side by side
+      // could each be cut short by the full disk, leaving none whole to check.
+      PipelineJar.Run run = jar("full", "--input=" + input, "--output=" + out, "--targetParallelism=1");
       assertEquals(1, run.exitCode(), run.console());
       // The first write that fails is a study's ZIP or the run's index, whichever the disk refuses first.
       assertTrue(run.console().contains(FAILED + out + ": " + out.resolve("archive"))
