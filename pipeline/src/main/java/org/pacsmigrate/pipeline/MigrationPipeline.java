@@ -1,12 +1,11 @@
 package org.pacsmigrate.pipeline;
 
 import org.apache.beam.sdk.Pipeline;
-import java.util.Map;
+import java.util.List;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.Keys;
-import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
@@ -21,6 +20,7 @@ import org.pacsmigrate.transforms.delta.CarriedStudies;
 import org.pacsmigrate.transforms.delta.JournalInstances;
 import org.pacsmigrate.transforms.delta.PriorRun;
 import org.pacsmigrate.transforms.delta.ReadPriorRun;
+import org.pacsmigrate.transforms.delta.RecordedInstance;
 import org.pacsmigrate.transforms.delta.ReuseUnchangedFiles;
 import org.pacsmigrate.transforms.delta.RunIndex;
 import org.pacsmigrate.transforms.delta.WriteChangedStudies;
@@ -100,43 +100,43 @@ public final class MigrationPipeline {
         .withMaxInflationRatio(maxInflationRatio);
     ConflictReports conflictReports = ConflictReports.to(output);
 
-    PCollectionTuple listing = pipeline.apply("ListFiles",
-        ListFiles.under(input).followingLinks(pipeline.getOptions().as(MigrationOptions.class).getFollowLinks()));
-    PCollection<ListedFile> toParse = listing.get(ListFiles.FILES);
+    boolean delta = passes != null && !passes.prior().isFull();
+    ListFiles list = ListFiles.under(input).followingLinks(options.getFollowLinks());
+    PCollectionTuple listing = pipeline.apply("ListFiles", delta ? list.inChunks() : list);
     PCollectionTuple prior = null;
     PCollectionTuple split = null;
-    PCollectionView<Map<String, Iterable<KV<Long, Integer>>>> recorded = null;
-    if (passes != null && !passes.prior().isFull()) {
-      prior = pipeline.apply("ReadPriorRun", ReadPriorRun.from(passes.prior().journals()));
-      recorded = CarriedStudies.recordedView(prior);
-      split = toParse.apply("ReuseUnchangedFiles",
-          ReuseUnchangedFiles.against(prior.get(ReadPriorRun.INSTANCES), passes.prior().expectedRecords())
-              .withRecordedStudies(recorded));
+    PCollection<ListedFile> toParse;
+    int studyBuckets = delta ? CarriedStudies.bucketsFor(passes.prior().expectedRecords()) : 0;
+    if (delta) {
+      int buckets = ReuseUnchangedFiles.bucketsFor(passes.prior().expectedRecords());
+      prior = pipeline.apply("ReadPriorRun", ReadPriorRun.from(passes.prior().journals(), buckets));
+      split = listing.get(ListFiles.CHUNKS).apply("ReuseUnchangedFiles",
+          ReuseUnchangedFiles.against(prior.get(ReadPriorRun.INSTANCES), buckets, studyBuckets));
       toParse = split.get(ReuseUnchangedFiles.TO_PARSE);
+    } else {
+      toParse = listing.get(ListFiles.FILES);
     }
     PCollectionTuple headers = toParse
         .apply("ParseHeaders", ParseHeaders.create(reconciliation.rules()).withMaxInflationRatio(maxInflationRatio));
     PCollection<KV<String, ParsedInstance>> instances = headers.get(ParseHeaders.PARSED);
+    if (passes != null) {
+      instances.apply("JournalInstances", JournalInstances.to(passes.index()));
+    }
     PCollectionTuple carried = null;
-    if (split != null) {
-      PCollection<KV<String, ParsedInstance>> unchanged = split.get(ReuseUnchangedFiles.UNCHANGED);
-      if (passes != null) {
-        PCollectionList.of(instances).and(unchanged).apply("AllInstances", Flatten.pCollections())
-            .apply("JournalInstances", JournalInstances.to(passes.index()));
-      }
+    if (delta) {
+      PCollection<KV<Integer, List<RecordedInstance>>> unchanged = split.get(ReuseUnchangedFiles.UNCHANGED);
+      unchanged.apply("JournalUnchanged", JournalInstances.unchangedTo(passes.index()));
       // Touched: a study with a file read now, a file changed or gone, or a decision naming it.
       PCollection<String> touched = PCollectionList.of(split.get(ReuseUnchangedFiles.TOUCHED_STUDIES))
           .and(instances.apply("StudiesReadNow", Keys.create()).setCoder(StringUtf8Coder.of()))
           .and(pipeline.apply("StudiesDecided", Create.of(reconciliation.resolutions().studies())
               .withCoder(StringUtf8Coder.of())))
           .apply("TouchedStudies", Flatten.pCollections());
-      carried = touched.apply("CarriedStudies", CarriedStudies.from(prior, unchanged, recorded, store,
-          passes.index(), passes.prior().expectedRecords()));
+      carried = touched.apply("CarriedStudies", CarriedStudies.from(prior, unchanged, store, passes.index(),
+          studyBuckets));
       instances = PCollectionList.of(instances).and(carried.get(CarriedStudies.TO_GROUP))
           .apply("ToGroup", Flatten.pCollections());
       reconcile = reconcile.withCarried(carried.get(CarriedStudies.RECONCILIATIONS));
-    } else if (passes != null) {
-      instances.apply("JournalInstances", JournalInstances.to(passes.index()));
     }
     if (passes != null && !reconciliation.dryRun()) {
       reconcile = reconcile.recordingTo(passes.index());

@@ -30,6 +30,12 @@ public final class GroupInBatches<V>
 
   /** Batches on the Direct runner: ten times its usual thread count, so a slow batch does not hold up the end. */
   static final int DIRECT_BATCHES = 32;
+  /**
+   * Batches for one small record per study (a patient's summaries): the steps after such a grouping do little per
+   * record, so a few batches keep the Direct runner's threads busy, and each batch more costs every later step a
+   * bundle (32 batches through the patient checks were half of an unchanged delta run's bundles).
+   */
+  public static final int PER_STUDY_BATCHES = 4;
 
   private final int batches;
 
@@ -45,8 +51,8 @@ public final class GroupInBatches<V>
     return groupByKey(input, name, DIRECT_BATCHES);
   }
 
-  /** @param batches 0: by key, whatever the runner (the batched and plain forms are compared in tests) */
-  static <V> PCollection<KV<String, Iterable<V>>> groupByKey(PCollection<KV<String, V>> input, String name,
+  /** @param batches on the Direct runner; 0: by key, whatever the runner (the two forms are compared in tests) */
+  public static <V> PCollection<KV<String, Iterable<V>>> groupByKey(PCollection<KV<String, V>> input, String name,
       int batches) {
     if (batches > 0 && onDirectRunner(input) && input.getCoder() instanceof KvCoder<String, V> records
         && records.getKeyCoder() instanceof StringUtf8Coder) {

@@ -55,15 +55,18 @@ import org.pacsmigrate.transforms.model.ManifestRow;
 public final class ListFiles extends PTransform<PBegin, PCollectionTuple> {
   static final int CHUNK_FILES = 500;
   public static final TupleTag<ListedFile> FILES = new TupleTag<>() {};
-  private static final TupleTag<KV<Integer, List<ListedFile>>> CHUNKS = new TupleTag<>() {};
+  /** The listing's chunks as listed (number, files in name order): {@link #inChunks} only. */
+  public static final TupleTag<KV<Integer, List<ListedFile>>> CHUNKS = new TupleTag<>() {};
   public static final TupleTag<ManifestRow> ACCOUNTED = new TupleTag<>() {};
 
   private final String input;
   private final boolean followLinks;
+  private final boolean chunks;
 
-  private ListFiles(String input, boolean followLinks) {
+  private ListFiles(String input, boolean followLinks, boolean chunks) {
     this.input = input;
     this.followLinks = followLinks;
+    this.chunks = chunks;
   }
 
   /** @param input a folder or bucket prefix; its files are listed recursively */
@@ -76,12 +79,20 @@ public final class ListFiles extends PTransform<PBegin, PCollectionTuple> {
       throw new IllegalArgumentException("the input location may not contain * ? [ ] { } (it is matched as a "
           + "pattern): " + input);
     }
-    return new ListFiles(input, false);
+    return new ListFiles(input, false, false);
   }
 
   /** Follows symbolic links in a local folder (see {@link FolderWalk}); by default each link is a row. */
   public ListFiles followingLinks(boolean follow) {
-    return new ListFiles(input, follow);
+    return new ListFiles(input, follow, chunks);
+  }
+
+  /**
+   * Hands on the chunks as listed under {@link #CHUNKS}, not spread file by file under {@link #FILES}: for a delta
+   * run, which compares whole chunks with the index and reads only what changed.
+   */
+  public ListFiles inChunks() {
+    return new ListFiles(input, followLinks, true);
   }
 
   /** The pattern that matches every file below the input. */
@@ -96,6 +107,9 @@ public final class ListFiles extends PTransform<PBegin, PCollectionTuple> {
         .apply("List", ParDo.of(new ListFn(followLinks)).withOutputTags(CHUNKS, TupleTagList.of(ACCOUNTED)));
     listed.get(CHUNKS).setCoder(KvCoder.of(VarIntCoder.of(), ListCoder.of(ListedFile.Coder.of())));
     listed.get(ACCOUNTED).setCoder(ManifestRow.Coder.of());
+    if (chunks) {
+      return PCollectionTuple.of(CHUNKS, listed.get(CHUNKS)).and(ACCOUNTED, listed.get(ACCOUNTED));
+    }
     // A grouping by chunk number rather than Reshuffle: the same spread, and on the Direct runner one step per
     // chunk instead of four (Reshuffle's expansion, then the chunk's unpacking).
     PCollection<ListedFile> spread = listed.get(CHUNKS)

@@ -145,7 +145,8 @@ public final class ReconcileStudies extends PTransform<PCollection<DedupedStudy>
       contexts = PCollectionList.of(contexts).and(c.get(CONTEXTS)).apply("Contexts", Flatten.pCollections());
     }
 
-    PCollection<Finding> crossStudy = GroupInBatches.groupByKey(patients, "GroupByPatient")
+    PCollection<Finding> crossStudy = GroupInBatches.groupByKey(patients, "GroupByPatient",
+        GroupInBatches.PER_STUDY_BATCHES)
         .apply("CompareStudiesOfAPatient", ParDo.of(new CrossStudyFn()))
         .setCoder(Finding.Coder.of());
     PCollection<Finding> conflicts = PCollectionList.of(studyFindings).and(crossStudy)

@@ -1,6 +1,7 @@
 package org.pacsmigrate.transforms.delta;
 
 import java.io.ByteArrayOutputStream;
+import java.util.List;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
@@ -10,8 +11,9 @@ import org.pacsmigrate.transforms.model.ParsedInstance;
 import org.pacsmigrate.transforms.model.ParsedInstanceCoder;
 
 /**
- * Records every instance record of this run (read now or taken from the index) in this run's index, as it
- * goes: a run that stops before its end is resumed without reading these files again.
+ * Records every instance record of this run in this run's index, as it goes: a run that stops before its end
+ * is resumed without reading these files again. The files read now are recorded by this transform; those taken
+ * unchanged from the index by {@link #unchangedTo}.
  */
 public final class JournalInstances extends PTransform<PCollection<KV<String, ParsedInstance>>, PDone> {
   private final RunIndex index;
@@ -22,6 +24,39 @@ public final class JournalInstances extends PTransform<PCollection<KV<String, Pa
 
   public static JournalInstances to(RunIndex index) {
     return new JournalInstances(index);
+  }
+
+  /** Records again, byte for byte, the records of files unchanged since an earlier run. */
+  public static Unchanged unchangedTo(RunIndex index) {
+    return new Unchanged(index);
+  }
+
+  /** {@link ReuseUnchangedFiles#UNCHANGED}'s batches, recorded again as they were read. */
+  public static final class Unchanged extends PTransform<PCollection<KV<Integer, List<RecordedInstance>>>, PDone> {
+    private final RunIndex index;
+
+    private Unchanged(RunIndex index) {
+      this.index = index;
+    }
+
+    @Override
+    public PDone expand(PCollection<KV<Integer, List<RecordedInstance>>> batches) {
+      batches.apply("Journal", ParDo.of(new JournalUnchangedFn(index)));
+      return PDone.in(batches.getPipeline());
+    }
+  }
+
+  static final class JournalUnchangedFn extends JournalingDoFn<KV<Integer, List<RecordedInstance>>, Void> {
+    JournalUnchangedFn(RunIndex index) {
+      super(index, "instances", 1 << 20);
+    }
+
+    @ProcessElement
+    public void process(@Element KV<Integer, List<RecordedInstance>> batch) throws Exception {
+      for (RecordedInstance r : batch.getValue()) {
+        record(RunIndex.INSTANCE, r.payload(), false);
+      }
+    }
   }
 
   @Override

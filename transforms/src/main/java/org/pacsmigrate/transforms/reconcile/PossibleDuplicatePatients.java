@@ -41,7 +41,7 @@ public final class PossibleDuplicatePatients
     PCollection<KV<String, PatientSummary>> blocked = studies
         .apply("KeyByBirthDateAndSex", ParDo.of(new BlockingKeyFn()))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), PatientSummary.Coder.of()));
-    return GroupInBatches.groupByKey(blocked, "GroupByBirthDateAndSex")
+    return GroupInBatches.groupByKey(blocked, "GroupByBirthDateAndSex", GroupInBatches.PER_STUDY_BATCHES)
         .apply("CompareNames", ParDo.of(new CompareFn()))
         .setCoder(Finding.Coder.of());
   }

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.beam.sdk.coders.ListCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import java.util.Set;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -102,8 +104,9 @@ class CarriedStudiesTest {
 
   @Test
   void onlyAStudyRecordedWholeByOneRunUntouchedAndWithItsArchiveAsRecordedIsCarriedOver() throws Throwable {
+    List<String> all = List.of("1.1", "1.2", "1.3", "1.4", "1.5", "1.6");
     List<KV<Byte, byte[]>> run1 = new ArrayList<>();
-    for (String study : List.of("1.1", "1.2", "1.3", "1.4", "1.5")) {
+    for (String study : all) {
       run1.addAll(allThree(written(study), archived(study), reconciled(study)));
     }
     // 1.3: reconciled again by a later run that stopped before writing it.
@@ -117,19 +120,24 @@ class CarriedStudiesTest {
     Files.setLastModifiedTime(zip4, FileTime.fromMillis(T2));
 
     RunIndex now = RunIndex.newRun(dir.resolve("out").toString(), ID, T2 + 60_000);
+    int buckets = 5;
     List<KV<String, ParsedInstance>> unchanged = new ArrayList<>();
-    for (String study : List.of("1.1", "1.2", "1.3", "1.4", "1.5")) {
+    List<KV<Integer, List<RecordedInstance>>> batches = new ArrayList<>();
+    for (String study : all) {
       unchanged.add(KV.of(study, file(study)));
+      // 1.6: its file was recorded by a later run than the study's records (one that stopped before writing it).
+      batches.add(KV.of(CarriedStudies.bucket(study, buckets),
+          List.of(RecordedInstance.of(study.equals("1.6") ? T2 : T1, file(study)))));
     }
     StudyResult carried = new StudyResult("1.1", StudyResult.State.UNCHANGED, 1234, archived("1.1").rows());
     BeamTests.run(p -> {
-      PCollectionTuple prior = p.apply(ReadPriorRun.from(journals));
-      PCollection<KV<String, ParsedInstance>> files = p.apply("Unchanged", Create.of(unchanged)
-          .withCoder(KvCoder.of(StringUtf8Coder.of(), ParsedInstanceCoder.of())));
+      PCollectionTuple prior = p.apply(ReadPriorRun.from(journals, 1));
+      PCollection<KV<Integer, List<RecordedInstance>>> files = p.apply("Unchanged", Create.of(batches)
+          .withCoder(KvCoder.of(VarIntCoder.of(), ListCoder.of(RecordedInstance.Coder.of()))));
       // 1.2: a file read now belongs to it.
       PCollectionTuple out = p.apply("Touched", Create.of(List.of("1.2", "1.9")).withCoder(StringUtf8Coder.of()))
-          .apply(CarriedStudies.from(prior, files, CarriedStudies.recordedView(prior), store, now, 5));
-      PAssert.that(out.get(CarriedStudies.TO_GROUP)).containsInAnyOrder(unchanged.subList(1, 5));
+          .apply(CarriedStudies.from(prior, files, store, now, buckets));
+      PAssert.that(out.get(CarriedStudies.TO_GROUP)).containsInAnyOrder(unchanged.subList(1, 6));
       PAssert.that(out.get(CarriedStudies.RESULTS)).containsInAnyOrder(carried);
       PAssert.that(out.get(CarriedStudies.RECONCILIATIONS)).containsInAnyOrder(reconciled("1.1"));
       PAssert.that(out.get(CarriedStudies.UIDS)).containsInAnyOrder("1.1");

@@ -9,6 +9,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.transforms.FlatMapElements;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TypeDescriptor;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -51,6 +57,25 @@ class ReadPriorRunTest {
     }
   }
 
+  /** The batches' records, one by one, each checked to be in its path's bucket. */
+  static PCollection<KV<String, KV<Long, ParsedInstance>>> records(
+      PCollection<KV<Integer, List<RecordedInstance>>> batches, int buckets) {
+    return batches.apply("Records", FlatMapElements
+        .into(TypeDescriptors.kvs(TypeDescriptors.strings(),
+            TypeDescriptors.kvs(TypeDescriptors.longs(), TypeDescriptor.of(ParsedInstance.class))))
+        .via((KV<Integer, List<RecordedInstance>> batch) -> {
+          List<KV<String, KV<Long, ParsedInstance>>> out = new ArrayList<>();
+          for (RecordedInstance r : batch.getValue()) {
+            if (ReuseUnchangedFiles.bucket(r.path(), buckets) != batch.getKey()) {
+              throw new AssertionError(r.path() + " is not in bucket " + batch.getKey());
+            }
+            out.add(KV.of(r.path(), KV.of(r.run(), r.decode())));
+          }
+          return out;
+        }))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), KvCoder.of(VarLongCoder.of(), ParsedInstanceCoder.of())));
+  }
+
   private static byte[] encoded(ParsedInstance p) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ParsedInstanceCoder.of().encode(p, out);
@@ -65,8 +90,8 @@ class ReadPriorRunTest {
         ParsedInstanceCoder.of()))).apply(JournalInstances.to(index)));
     List<String> journals = journals();
     BeamTests.run(p -> {
-      PCollectionTuple read = p.apply(ReadPriorRun.from(journals));
-      PAssert.that(read.get(ReadPriorRun.INSTANCES)).containsInAnyOrder(KV.of(a.path(), KV.of(T1, a)),
+      PCollectionTuple read = p.apply(ReadPriorRun.from(journals, 3));
+      PAssert.that(records(read.get(ReadPriorRun.INSTANCES), 3)).containsInAnyOrder(KV.of(a.path(), KV.of(T1, a)),
           KV.of(b.path(), KV.of(T1, b)));
       PAssert.that(read.get(ReadPriorRun.STUDIES)).empty();
     });
@@ -95,17 +120,49 @@ class ReadPriorRunTest {
     Files.write(corrupt, c);
     List<String> journals = journals();
     BeamTests.run(p -> {
-      PCollectionTuple read = p.apply(ReadPriorRun.from(journals));
-      PAssert.that(read.get(ReadPriorRun.INSTANCES)).containsInAnyOrder(KV.of(a.path(), KV.of(T1, a)),
+      PCollectionTuple read = p.apply(ReadPriorRun.from(journals, 1));
+      PAssert.that(records(read.get(ReadPriorRun.INSTANCES), 1)).containsInAnyOrder(KV.of(a.path(), KV.of(T1, a)),
           KV.of(b.path(), KV.of(T2, b)));
       PAssert.that(read.get(ReadPriorRun.STUDIES)).containsInAnyOrder(KV.of(a.studyUid(), KV.of(T1, study)));
     });
   }
 
   @Test
+  void manyRecordsAreHandedOnInBatchesOfABucketEach() throws Throwable {
+    RunIndex index = RunIndex.newRun(output(), ID, T1);
+    int n = 2 * ReadPriorRun.BATCH_RECORDS + 500;
+    List<KV<String, KV<Long, ParsedInstance>>> expected = new ArrayList<>();
+    try (IndexJournal.Writer w = index.openJournal("instances")) {
+      for (int i = 0; i < n; i++) {
+        ParsedInstance p = new ParsedInstance("/src/" + (i % 7) + "/IM" + i + ".dcm", 100 + i, T1, a.studyUid(),
+            a.seriesUid(), a.sopInstanceUid() + "." + i, a.sopClassUid(), a.transferSyntaxUid(), a.attributeCount(),
+            a.sourceAe(), a.reconciliationEncoding(), a.headerDigest());
+        w.append(RunIndex.INSTANCE, encoded(p));
+        expected.add(KV.of(p.path(), KV.of(T1, p)));
+      }
+    }
+    List<String> journals = journals();
+    BeamTests.run(p -> {
+      PCollection<KV<Integer, List<RecordedInstance>>> batches =
+          p.apply(ReadPriorRun.from(journals, 2)).get(ReadPriorRun.INSTANCES);
+      PAssert.that(records(batches, 2)).containsInAnyOrder(expected);
+      // Few elements, none larger than a batch: a runner pays per element, a worker holds a batch.
+      PAssert.that(batches).satisfies(all -> {
+        int count = 0;
+        for (KV<Integer, List<RecordedInstance>> b : all) {
+          assertTrue(b.getValue().size() <= ReadPriorRun.BATCH_RECORDS, "batch of " + b.getValue().size());
+          count++;
+        }
+        assertTrue(count <= 4, count + " batches");
+        return null;
+      });
+    });
+  }
+
+  @Test
   void noJournalsReadNothing() throws Throwable {
     BeamTests.run(p -> {
-      PCollectionTuple read = p.apply(ReadPriorRun.from(List.of()));
+      PCollectionTuple read = p.apply(ReadPriorRun.from(List.of(), 4));
       PAssert.that(read.get(ReadPriorRun.INSTANCES)).empty();
       PAssert.that(read.get(ReadPriorRun.STUDIES)).empty();
     });
