@@ -14,34 +14,38 @@ import org.pacsmigrate.transforms.model.ParsedInstance;
 import org.pacsmigrate.transforms.model.ParsedInstanceCoder;
 
 /**
- * An instance record as an earlier run recorded it ({@link RunIndex#INSTANCE}): the run, what the listing is
- * compared with (path, size, modification time) and the study it belongs to, read from the front of the record,
- * and the record's bytes as they are. Most of a delta run's files are unchanged and their studies carried over:
- * their records are recorded again byte for byte and never decoded whole ({@link #decode} is for the studies
- * done again).
+ * An instance record as an earlier run recorded it ({@link RunIndex#INSTANCE}): the run, and the record's bytes
+ * as they are. What the listing is compared with (path, size, modification time) and the study it belongs to are
+ * read from the front of the record when first asked for. Most of a delta run's files are unchanged and their
+ * studies carried over: their records are recorded again byte for byte and never decoded whole ({@link #decode}
+ * is for the studies done again). A runner that copies records (the Direct runner copies a group's values each
+ * time a bundle adds to it) copies bytes, not parsed fields.
  */
-public record RecordedInstance(long run, String path, long size, long modified, String studyUid, byte[] payload) {
+public final class RecordedInstance {
   private static final StringUtf8Coder STRING = StringUtf8Coder.of();
   private static final VarLongCoder LONG = VarLongCoder.of();
 
-  public RecordedInstance {
-    Objects.requireNonNull(path, "path");
-    Objects.requireNonNull(studyUid, "studyUid");
-    Objects.requireNonNull(payload, "payload");
+  private final long run;
+  private final byte[] payload;
+  private volatile Front front;
+
+  /** The fields read from the front of the record. */
+  private record Front(String path, long size, long modified, String studyUid) {}
+
+  private RecordedInstance(long run, byte[] payload, Front front) {
+    this.run = run;
+    this.payload = Objects.requireNonNull(payload, "payload");
+    this.front = front;
   }
 
   /**
-   * Reads the fields a delta run compares from an encoded {@link ParsedInstance} ({@link ParsedInstanceCoder}
-   * writes path, size, modification time and Study Instance UID first).
+   * A record as read from a journal, whose checksum was checked: its front is read at once, so that a record
+   * cut short fails here, naming nothing but the journal's reader.
    *
    * @throws IOException the record is cut short
    */
   public static RecordedInstance of(long run, byte[] payload) throws IOException {
-    InputStream in = new ByteArrayInputStream(payload);
-    String path = STRING.decode(in);
-    long size = LONG.decode(in);
-    long modified = LONG.decode(in);
-    return new RecordedInstance(run, path, size, modified, STRING.decode(in), payload);
+    return new RecordedInstance(run, payload, front(payload));
   }
 
   public static RecordedInstance of(long run, ParsedInstance instance) {
@@ -52,17 +56,63 @@ public record RecordedInstance(long run, String path, long size, long modified, 
     }
   }
 
+  // ParsedInstanceCoder writes path, size, modification time and Study Instance UID first.
+  private static Front front(byte[] payload) throws IOException {
+    InputStream in = new ByteArrayInputStream(payload);
+    String path = STRING.decode(in);
+    long size = LONG.decode(in);
+    long modified = LONG.decode(in);
+    return new Front(path, size, modified, STRING.decode(in));
+  }
+
+  private Front front() {
+    Front f = front;
+    if (f == null) {
+      try {
+        f = front(payload);
+      } catch (IOException e) {
+        throw new UncheckedIOException("an index record is cut short", e);
+      }
+      front = f;
+    }
+    return f;
+  }
+
+  public long run() {
+    return run;
+  }
+
+  public byte[] payload() {
+    return payload;
+  }
+
+  public String path() {
+    return front().path();
+  }
+
+  public long size() {
+    return front().size();
+  }
+
+  public long modified() {
+    return front().modified();
+  }
+
+  public String studyUid() {
+    return front().studyUid();
+  }
+
   /** The whole record. */
   public ParsedInstance decode() {
     try {
       return ParsedInstanceCoder.of().decode(new ByteArrayInputStream(payload));
     } catch (IOException e) {
       // Its front was read when the journal was (each record's checksum was checked then).
-      throw new UncheckedIOException("an index record of " + path + " is cut short", e);
+      throw new UncheckedIOException("an index record of " + path() + " is cut short", e);
     }
   }
 
-  /** The run and the record's bytes; the rest is read again from them. */
+  /** The run and the record's bytes; the rest is read again from them when asked for. */
   public static final class Coder extends CustomCoder<RecordedInstance> {
     private static final Coder INSTANCE = new Coder();
     private static final ByteArrayCoder BYTES = ByteArrayCoder.of();
@@ -80,7 +130,7 @@ public record RecordedInstance(long run, String path, long size, long modified, 
     @Override
     public RecordedInstance decode(InputStream in) throws IOException {
       long run = LONG.decode(in);
-      return RecordedInstance.of(run, BYTES.decode(in));
+      return new RecordedInstance(run, BYTES.decode(in), null);
     }
 
     @Override
@@ -97,7 +147,6 @@ public record RecordedInstance(long run, String path, long size, long modified, 
     public void verifyDeterministic() {}
   }
 
-  // A record holds an array: equal by content, so that PAssert and Beam's checks compare what it says.
   @Override
   public boolean equals(Object o) {
     return o instanceof RecordedInstance r && r.run == run && java.util.Arrays.equals(r.payload, payload);
@@ -110,6 +159,6 @@ public record RecordedInstance(long run, String path, long size, long modified, 
 
   @Override
   public String toString() {
-    return "RecordedInstance[run=" + run + ", path=" + path + ", study=" + studyUid + "]";
+    return "RecordedInstance[run=" + run + ", path=" + path() + ", study=" + studyUid() + "]";
   }
 }

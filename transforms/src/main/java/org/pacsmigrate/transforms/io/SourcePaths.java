@@ -26,6 +26,10 @@ public final class SourcePaths {
 
   /** The escaped text of a location's bytes. */
   public static String escape(byte[] bytes) {
+    if (plainAscii(bytes)) {
+      // Most names: printable ASCII without '%' reads as itself (a listing escapes every name it finds).
+      return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
     StringBuilder b = new StringBuilder(bytes.length + 8);
     int i = 0;
     while (i < bytes.length) {
@@ -92,6 +96,13 @@ public final class SourcePaths {
    * bytes (a symbolic link's target, say).
    */
   public static byte[] bytes(Path path) {
+    String text = path.toString();
+    if (plainAscii(text)) {
+      // Printable ASCII other than '?' decodes to itself whatever sun.jnu.encoding is (every encoding a JVM
+      // runs with on Unix is a superset of ASCII), and a byte that did not decode would have become '?' or
+      // U+FFFD: so these are the path's bytes, without toUri (which also looks the file up, to append a "/").
+      return text.getBytes(StandardCharsets.ISO_8859_1);
+    }
     boolean relative = !path.isAbsolute();
     Path absolute = relative ? Path.of("/").resolve(path) : path;
     // toUri appends "/" to a directory's path (it looks the file up); the bytes are what comes before.
@@ -111,6 +122,10 @@ public final class SourcePaths {
   /** The local path an escaped location names, with exactly the bytes it stands for. */
   public static Path toPath(String location) {
     String text = location.startsWith("file://") ? location.substring("file://".length()) : location;
+    if (plainAscii(text) && text.startsWith("/")) {
+      // The bytes it stands for are its own characters, which Path.of encodes as they are.
+      return Path.of(text);
+    }
     byte[] bytes = unescape(text);
     if (bytes.length == 0 || bytes[0] != '/') {
       throw new IllegalArgumentException("not an absolute local path: " + location);
@@ -128,6 +143,26 @@ public final class SourcePaths {
       }
     }
     return Path.of(URI.create(uri.toString()));
+  }
+
+  /** Printable ASCII (0x20 to 0x7E) without '%' and '?': bytes that stand for themselves in every form above. */
+  private static boolean plainAscii(byte[] bytes) {
+    for (byte x : bytes) {
+      if (x < 0x20 || x > 0x7e || x == '%' || x == '?') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean plainAscii(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x20 || c > 0x7e || c == '%' || c == '?') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean mustEscape(int cp) {

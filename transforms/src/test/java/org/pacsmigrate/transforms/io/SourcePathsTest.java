@@ -45,6 +45,24 @@ class SourcePathsTest {
     }
   }
 
+  @Test
+  void plainNamesAndNamesAtItsEdgesReadAndReopenTheSameWay() throws Exception {
+    // Plain printable ASCII is taken as it is; '?', '%', a space, a control or a non-ASCII byte go the long way:
+    // both must name the same bytes, and reopen the same file.
+    for (byte[] name : new byte[][] {bytes("IM00042.dcm"), bytes("what?.dcm"), bytes("100%.dcm"),
+        bytes("a b~c_d-e.f"), bytes("tab", 0x09, "x"), bytes("caf", 0xe9), bytes("Ž.dcm"), bytes("~", 0x7f)}) {
+      Path file = SourcePaths.toPath(SourcePaths.of(dir) + "/" + SourcePaths.escape(name));
+      Files.writeString(file, "x");
+      assertArrayEquals(name, SourcePaths.bytes(file.getFileName()), SourcePaths.escape(name));
+      assertArrayEquals(name, SourcePaths.unescape(SourcePaths.escape(name)));
+      assertEquals(SourcePaths.of(dir) + "/" + SourcePaths.escape(name), SourcePaths.of(file));
+      assertTrue(Files.isRegularFile(SourcePaths.toPath(SourcePaths.of(file))), SourcePaths.escape(name));
+    }
+    try (var s = Files.list(dir)) {
+      assertEquals(8, s.count());
+    }
+  }
+
   static byte[] bytes(Object... parts) {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     for (Object p : parts) {
