@@ -109,7 +109,8 @@ public final class MigrationPipeline {
     int studyBuckets = delta ? CarriedStudies.bucketsFor(passes.prior().expectedRecords()) : 0;
     if (delta) {
       int buckets = ReuseUnchangedFiles.bucketsFor(passes.prior().expectedRecords());
-      prior = pipeline.apply("ReadPriorRun", ReadPriorRun.from(passes.prior().journals(), buckets));
+      prior = pipeline.apply("ReadPriorRun", ReadPriorRun.from(passes.prior().journals(), buckets,
+          studyBuckets));
       split = listing.get(ListFiles.CHUNKS).apply("ReuseUnchangedFiles",
           ReuseUnchangedFiles.against(prior.get(ReadPriorRun.INSTANCES), buckets, studyBuckets));
       toParse = split.get(ReuseUnchangedFiles.TO_PARSE);

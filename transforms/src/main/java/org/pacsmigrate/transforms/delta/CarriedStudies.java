@@ -72,9 +72,7 @@ public final class CarriedStudies extends PTransform<PCollection<String>, PColle
   static final int RECONCILED = 3;
   static final int ARCHIVED = 4;
 
-  private static final TupleTag<KV<Long, StudyResult>> ARCHIVED_TAG = new TupleTag<>() {};
-  private static final TupleTag<KV<Long, CarriedReconciliation>> RECONCILED_TAG = new TupleTag<>() {};
-  private static final TupleTag<KV<Long, StudyRecord>> STUDY_TAG = new TupleTag<>() {};
+  private static final TupleTag<List<RecordedStudy>> RECORDS_TAG = new TupleTag<>() {};
   private static final TupleTag<String> TOUCHED_TAG = new TupleTag<>() {};
   private static final TupleTag<List<RecordedInstance>> FILES_TAG = new TupleTag<>() {};
 
@@ -159,10 +157,7 @@ public final class CarriedStudies extends PTransform<PCollection<String>, PColle
   public PCollectionTuple expand(PCollection<String> touched) {
     int n = buckets;
     PCollectionTuple out = KeyedPCollectionTuple
-        .of(ARCHIVED_TAG, byBucket(prior.get(ReadPriorRun.ARCHIVED), "Archived", StudyResult.Coder.of(), n))
-        .and(RECONCILED_TAG, byBucket(prior.get(ReadPriorRun.RECONCILED), "Reconciled",
-            CarriedReconciliation.Coder.of(), n))
-        .and(STUDY_TAG, byBucket(prior.get(ReadPriorRun.STUDIES), "Written", StudyRecord.Coder.of(), n))
+        .of(RECORDS_TAG, prior.get(ReadPriorRun.STUDY_RECORDS))
         .and(TOUCHED_TAG, touched
             .apply("TouchedByBucket", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.integers(),
                 TypeDescriptors.strings())).via((String uid) -> KV.of(bucket(uid, n), uid)))
@@ -178,14 +173,6 @@ public final class CarriedStudies extends PTransform<PCollection<String>, PColle
     return out;
   }
 
-  private static <T> PCollection<KV<Integer, KV<Long, T>>> byBucket(PCollection<KV<String, KV<Long, T>>> records,
-      String name, Coder<T> coder, int buckets) {
-    return records
-        .apply(name + "ByBucket", MapElements.into(new TypeDescriptor<KV<Integer, KV<Long, T>>>() {})
-            .via((KV<String, KV<Long, T>> e) -> KV.of(bucket(e.getKey(), buckets), e.getValue())))
-        .setCoder(KvCoder.of(VarIntCoder.of(), KvCoder.of(VarLongCoder.of(), coder)));
-  }
-
   /** One bucket's studies: each carried over, or its unchanged files handed on to be grouped. */
   static final class CarryFn extends JournalingDoFn<KV<Integer, CoGbkResult>, KV<String, ParsedInstance>> {
     private final ArchiveStore store;
@@ -198,12 +185,12 @@ public final class CarriedStudies extends PTransform<PCollection<String>, PColle
       this.store = store;
     }
 
-    /** What the index holds of one study. */
+    /** What the index holds of one study: each kind's records by run, as they are, and its unchanged files. */
     private static final class Known {
       final List<KV<Long, Integer>> kinds = new ArrayList<>();
-      final Map<Long, StudyResult> archived = new HashMap<>();
-      final Map<Long, CarriedReconciliation> reconciled = new HashMap<>();
-      final Map<Long, StudyRecord> written = new HashMap<>();
+      final Map<Long, RecordedStudy> archived = new HashMap<>();
+      final Map<Long, RecordedStudy> reconciled = new HashMap<>();
+      final Map<Long, RecordedStudy> written = new HashMap<>();
       final List<RecordedInstance> files = new ArrayList<>();
     }
 
@@ -211,21 +198,16 @@ public final class CarriedStudies extends PTransform<PCollection<String>, PColle
     public void process(@Element KV<Integer, CoGbkResult> e, MultiOutputReceiver out) throws OutputWriteException {
       // Sorted: what this bucket records and hands on does not depend on the order the records came in.
       Map<String, Known> studies = new java.util.TreeMap<>();
-      for (KV<Long, StudyResult> r : e.getValue().getAll(ARCHIVED_TAG)) {
-        Known k = studies.computeIfAbsent(r.getValue().studyUid(), uid -> new Known());
-        k.kinds.add(KV.of(r.getKey(), ARCHIVED));
-        k.archived.put(r.getKey(), r.getValue());
-      }
-      for (KV<Long, CarriedReconciliation> r : e.getValue().getAll(RECONCILED_TAG)) {
-        Known k = studies.computeIfAbsent(r.getValue().studyUid(), uid -> new Known());
-        k.kinds.add(KV.of(r.getKey(), RECONCILED));
-        k.reconciled.put(r.getKey(), r.getValue());
-      }
-      for (KV<Long, StudyRecord> r : e.getValue().getAll(STUDY_TAG)) {
-        Known k = studies.computeIfAbsent(r.getValue().studyUid(), uid -> new Known());
-        k.kinds.add(KV.of(r.getKey(), r.getValue().missingFromSource() ? MISSING : WRITTEN));
-        if (!r.getValue().missingFromSource()) {
-          k.written.put(r.getKey(), r.getValue());
+      for (List<RecordedStudy> batch : e.getValue().getAll(RECORDS_TAG)) {
+        for (RecordedStudy r : batch) {
+          Known k = studies.computeIfAbsent(r.studyUid(), uid -> new Known());
+          k.kinds.add(KV.of(r.run(), r.kind()));
+          switch (r.kind()) {
+            case ARCHIVED -> k.archived.put(r.run(), r);
+            case RECONCILED -> k.reconciled.put(r.run(), r);
+            case WRITTEN -> k.written.put(r.run(), r);
+            default -> { }
+          }
         }
       }
       for (List<RecordedInstance> batch : e.getValue().getAll(FILES_TAG)) {
@@ -241,17 +223,17 @@ public final class CarriedStudies extends PTransform<PCollection<String>, PColle
         Known k = s.getValue();
         if (carried(uid, k, touched)) {
           long run = recordedRun(k.kinds);
-          StudyResult a = k.archived.get(run);
+          StudyResult a = k.archived.get(run).archived();
           StudyResult result = new StudyResult(uid, StudyResult.State.UNCHANGED, a.zipBytes(), a.rows());
           // Recorded again by this run, whose index replaces the earlier ones when it ends.
-          record(RunIndex.RECONCILED, k.reconciled.get(run).encode(), false);
+          record(RunIndex.RECONCILED, k.reconciled.get(run).payload(), false);
           record(RunIndex.ARCHIVED, encode(result), false);
-          record(RunIndex.STUDY, k.written.get(run).encode(), false);
+          record(RunIndex.STUDY, k.written.get(run).payload(), false);
           studiesUnchanged.inc();
           filesDone.inc(result.rows().size());
           bytesDone.inc(result.rows().stream().mapToLong(ManifestRow::size).sum());
           out.get(RESULTS).output(result);
-          out.get(RECONCILIATIONS).output(k.reconciled.get(run));
+          out.get(RECONCILIATIONS).output(k.reconciled.get(run).reconciliation());
           out.get(UIDS).output(uid);
         } else {
           for (RecordedInstance r : k.files) {
@@ -273,7 +255,7 @@ public final class CarriedStudies extends PTransform<PCollection<String>, PColle
         }
       }
       // An archive changed or gone since it was recorded is written again.
-      return k.written.get(run).stamp().equals(WriteChangedStudies.stampOf(store, uid));
+      return k.written.get(run).study().stamp().equals(WriteChangedStudies.stampOf(store, uid));
     }
   }
 }

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.ToIntFunction;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -16,13 +17,11 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.GroupByKey;
-import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
-import org.pacsmigrate.transforms.model.StudyResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,10 +38,11 @@ public final class ReadPriorRun extends PTransform<PBegin, PCollectionTuple> {
    */
   public static final TupleTag<KV<Integer, List<RecordedInstance>>> INSTANCES = new TupleTag<>() {};
   public static final TupleTag<KV<String, KV<Long, StudyRecord>>> STUDIES = new TupleTag<>() {};
-  /** Each study's reconciliation as recorded ({@link RunIndex#RECONCILED}), keyed by Study Instance UID. */
-  public static final TupleTag<KV<String, KV<Long, CarriedReconciliation>>> RECONCILED = new TupleTag<>() {};
-  /** Each archived study's manifest rows as recorded ({@link RunIndex#ARCHIVED}), keyed by Study Instance UID. */
-  public static final TupleTag<KV<String, KV<Long, StudyResult>>> ARCHIVED = new TupleTag<>() {};
+  /**
+   * Every record of a study (written, reconciled, archived) as it is, in batches keyed by the study's bucket
+   * ({@link CarriedStudies#bucket}): what {@link CarriedStudies} weighs.
+   */
+  public static final TupleTag<KV<Integer, List<RecordedStudy>>> STUDY_RECORDS = new TupleTag<>() {};
 
   /** Records of one bucket handed on together, at most; and bytes held for all buckets, at most. */
   static final int BATCH_RECORDS = 2_000;
@@ -50,15 +50,21 @@ public final class ReadPriorRun extends PTransform<PBegin, PCollectionTuple> {
 
   private final List<String> journals;
   private final int buckets;
+  private final int studyBuckets;
 
-  private ReadPriorRun(List<String> journals, int buckets) {
+  private ReadPriorRun(List<String> journals, int buckets, int studyBuckets) {
     this.journals = List.copyOf(journals);
     this.buckets = buckets;
+    this.studyBuckets = studyBuckets;
   }
 
-  /** @param buckets how many buckets the instance records are batched in, as the listing is split */
-  public static ReadPriorRun from(List<String> journals, int buckets) {
-    return new ReadPriorRun(journals, buckets);
+  /**
+   * @param buckets how many buckets the instance records are batched in, as the listing is split
+   *     ({@link ReuseUnchangedFiles#bucketsFor})
+   * @param studyBuckets how many buckets the study records are batched in ({@link CarriedStudies#bucketsFor})
+   */
+  public static ReadPriorRun from(List<String> journals, int buckets, int studyBuckets) {
+    return new ReadPriorRun(journals, buckets, studyBuckets);
   }
 
   @Override
@@ -68,15 +74,12 @@ public final class ReadPriorRun extends PTransform<PBegin, PCollectionTuple> {
             .withCoder(KvCoder.of(VarIntCoder.of(), StringUtf8Coder.of())))
         // A grouping by number rather than Reshuffle: the same spread over workers, in one step, not five.
         .apply("Spread", GroupByKey.create())
-        .apply("ReadJournal", ParDo.of(new ReadFn(buckets)).withOutputTags(INSTANCES,
-            TupleTagList.of(STUDIES).and(RECONCILED).and(ARCHIVED)));
+        .apply("ReadJournal", ParDo.of(new ReadFn(buckets, studyBuckets)).withOutputTags(INSTANCES,
+            TupleTagList.of(STUDIES).and(STUDY_RECORDS)));
     out.get(INSTANCES).setCoder(KvCoder.of(VarIntCoder.of(), ListCoder.of(RecordedInstance.Coder.of())));
     out.get(STUDIES).setCoder(KvCoder.of(StringUtf8Coder.of(), KvCoder.of(VarLongCoder.of(),
         StudyRecord.Coder.of())));
-    out.get(RECONCILED).setCoder(KvCoder.of(StringUtf8Coder.of(), KvCoder.of(VarLongCoder.of(),
-        CarriedReconciliation.Coder.of())));
-    out.get(ARCHIVED).setCoder(KvCoder.of(StringUtf8Coder.of(), KvCoder.of(VarLongCoder.of(),
-        StudyResult.Coder.of())));
+    out.get(STUDY_RECORDS).setCoder(KvCoder.of(VarIntCoder.of(), ListCoder.of(RecordedStudy.Coder.of())));
     return out;
   }
 
@@ -91,9 +94,11 @@ public final class ReadPriorRun extends PTransform<PBegin, PCollectionTuple> {
   static final class ReadFn extends DoFn<KV<Integer, Iterable<String>>, KV<Integer, List<RecordedInstance>>> {
     private static final Logger LOG = LoggerFactory.getLogger(ReadPriorRun.class);
     private final int buckets;
+    private final int studyBuckets;
 
-    ReadFn(int buckets) {
+    ReadFn(int buckets, int studyBuckets) {
       this.buckets = buckets;
+      this.studyBuckets = studyBuckets;
     }
 
     @ProcessElement
@@ -104,7 +109,10 @@ public final class ReadPriorRun extends PTransform<PBegin, PCollectionTuple> {
     }
 
     private void read(String journal, MultiOutputReceiver out) throws Exception {
-      Batches batches = new Batches(buckets, out.get(INSTANCES));
+      Batches<RecordedInstance> batches = new Batches<>(r -> ReuseUnchangedFiles.bucket(r.path(), buckets),
+          r -> r.payload().length, out.get(INSTANCES));
+      Batches<RecordedStudy> studies = new Batches<>(r -> CarriedStudies.bucket(r.studyUid(), studyBuckets),
+          r -> r.payload().length, out.get(STUDY_RECORDS));
       Path file = Path.of(journal);
       long run;
       try {
@@ -117,18 +125,19 @@ public final class ReadPriorRun extends PTransform<PBegin, PCollectionTuple> {
       IndexJournal.End end = IndexJournal.read(file, (kind, payload) -> {
         if (kind == RunIndex.INSTANCE) {
           batches.add(RecordedInstance.of(run, payload));
-        } else if (kind == RunIndex.STUDY) {
-          StudyRecord s = StudyRecord.decode(payload);
-          out.get(STUDIES).output(KV.of(s.studyUid(), KV.of(run, s)));
-        } else if (kind == RunIndex.RECONCILED) {
-          CarriedReconciliation r = CarriedReconciliation.decode(payload);
-          out.get(RECONCILED).output(KV.of(r.studyUid(), KV.of(run, r)));
-        } else if (kind == RunIndex.ARCHIVED) {
-          StudyResult r = CoderUtils.decodeFromByteArray(StudyResult.Coder.of(), payload);
-          out.get(ARCHIVED).output(KV.of(r.studyUid(), KV.of(run, r)));
+        } else {
+          if (kind == RunIndex.STUDY) {
+            StudyRecord s = StudyRecord.decode(payload);
+            out.get(STUDIES).output(KV.of(s.studyUid(), KV.of(run, s)));
+          }
+          RecordedStudy r = RecordedStudy.of(kind, run, payload);
+          if (r != null) {
+            studies.add(r);
+          }
         }
       });
       batches.flushAll();
+      studies.flushAll();
       if (end == IndexJournal.End.CORRUPT) {
         LOG.warn("Index journal {} is corrupt after some records: the rest is not used (its files are read and "
             + "its studies written again)", file.getFileName());
@@ -136,27 +145,29 @@ public final class ReadPriorRun extends PTransform<PBegin, PCollectionTuple> {
     }
   }
 
-  /** Per-bucket batches of instance records, handed on when full and at the journal's end. */
-  private static final class Batches {
-    private final int buckets;
-    private final DoFn.OutputReceiver<KV<Integer, List<RecordedInstance>>> out;
-    private final Map<Integer, List<RecordedInstance>> pending = new HashMap<>();
+  /** Per-bucket batches of records, handed on when full and at the journal's end. */
+  private static final class Batches<T> {
+    private final ToIntFunction<T> bucketOf;
+    private final ToIntFunction<T> sizeOf;
+    private final DoFn.OutputReceiver<KV<Integer, List<T>>> out;
+    private final Map<Integer, List<T>> pending = new HashMap<>();
     private long bytes;
 
-    Batches(int buckets, DoFn.OutputReceiver<KV<Integer, List<RecordedInstance>>> out) {
-      this.buckets = buckets;
+    Batches(ToIntFunction<T> bucketOf, ToIntFunction<T> sizeOf, DoFn.OutputReceiver<KV<Integer, List<T>>> out) {
+      this.bucketOf = bucketOf;
+      this.sizeOf = sizeOf;
       this.out = out;
     }
 
-    void add(RecordedInstance r) {
-      int bucket = ReuseUnchangedFiles.bucket(r.path(), buckets);
-      List<RecordedInstance> batch = pending.computeIfAbsent(bucket, b -> new ArrayList<>());
+    void add(T r) {
+      int bucket = bucketOf.applyAsInt(r);
+      List<T> batch = pending.computeIfAbsent(bucket, b -> new ArrayList<>());
       batch.add(r);
-      bytes += r.payload().length;
+      bytes += sizeOf.applyAsInt(r);
       if (batch.size() >= BATCH_RECORDS) {
         pending.remove(bucket);
         out.output(KV.of(bucket, batch));
-        bytes -= batch.stream().mapToLong(p -> p.payload().length).sum();
+        bytes -= batch.stream().mapToLong(sizeOf::applyAsInt).sum();
       } else if (bytes > BATCH_BYTES) {
         flushAll();
       }

@@ -131,7 +131,7 @@ class CarriedStudiesTest {
     }
     StudyResult carried = new StudyResult("1.1", StudyResult.State.UNCHANGED, 1234, archived("1.1").rows());
     BeamTests.run(p -> {
-      PCollectionTuple prior = p.apply(ReadPriorRun.from(journals, 1));
+      PCollectionTuple prior = p.apply(ReadPriorRun.from(journals, 1, 5));
       PCollection<KV<Integer, List<RecordedInstance>>> files = p.apply("Unchanged", Create.of(batches)
           .withCoder(KvCoder.of(VarIntCoder.of(), ListCoder.of(RecordedInstance.Coder.of()))));
       // 1.2: a file read now belongs to it.

@@ -90,7 +90,7 @@ class ReadPriorRunTest {
         ParsedInstanceCoder.of()))).apply(JournalInstances.to(index)));
     List<String> journals = journals();
     BeamTests.run(p -> {
-      PCollectionTuple read = p.apply(ReadPriorRun.from(journals, 3));
+      PCollectionTuple read = p.apply(ReadPriorRun.from(journals, 3, 2));
       PAssert.that(records(read.get(ReadPriorRun.INSTANCES), 3)).containsInAnyOrder(KV.of(a.path(), KV.of(T1, a)),
           KV.of(b.path(), KV.of(T1, b)));
       PAssert.that(read.get(ReadPriorRun.STUDIES)).empty();
@@ -120,10 +120,13 @@ class ReadPriorRunTest {
     Files.write(corrupt, c);
     List<String> journals = journals();
     BeamTests.run(p -> {
-      PCollectionTuple read = p.apply(ReadPriorRun.from(journals, 1));
+      PCollectionTuple read = p.apply(ReadPriorRun.from(journals, 1, 1));
       PAssert.that(records(read.get(ReadPriorRun.INSTANCES), 1)).containsInAnyOrder(KV.of(a.path(), KV.of(T1, a)),
           KV.of(b.path(), KV.of(T2, b)));
       PAssert.that(read.get(ReadPriorRun.STUDIES)).containsInAnyOrder(KV.of(a.studyUid(), KV.of(T1, study)));
+      // The same record as it is, for the carry-over, batched by its study's bucket.
+      PAssert.that(read.get(ReadPriorRun.STUDY_RECORDS)).containsInAnyOrder(KV.of(0,
+          List.of(new RecordedStudy(CarriedStudies.WRITTEN, T1, a.studyUid(), study.encode()))));
     });
   }
 
@@ -144,7 +147,7 @@ class ReadPriorRunTest {
     List<String> journals = journals();
     BeamTests.run(p -> {
       PCollection<KV<Integer, List<RecordedInstance>>> batches =
-          p.apply(ReadPriorRun.from(journals, 2)).get(ReadPriorRun.INSTANCES);
+          p.apply(ReadPriorRun.from(journals, 2, 1)).get(ReadPriorRun.INSTANCES);
       PAssert.that(records(batches, 2)).containsInAnyOrder(expected);
       // Few elements, none larger than a batch: a runner pays per element, a worker holds a batch.
       PAssert.that(batches).satisfies(all -> {
@@ -162,7 +165,7 @@ class ReadPriorRunTest {
   @Test
   void noJournalsReadNothing() throws Throwable {
     BeamTests.run(p -> {
-      PCollectionTuple read = p.apply(ReadPriorRun.from(List.of(), 4));
+      PCollectionTuple read = p.apply(ReadPriorRun.from(List.of(), 4, 2));
       PAssert.that(read.get(ReadPriorRun.INSTANCES)).empty();
       PAssert.that(read.get(ReadPriorRun.STUDIES)).empty();
     });

@@ -78,7 +78,7 @@ class WriteChangedStudiesTest {
       PCollection<ReconciledStudy> in = studies.length == 0 ? p.apply(Create.empty(ReconciledStudy.Coder.of()))
           : p.apply(Create.of(List.of(studies)).withCoder(ReconciledStudy.Coder.of()));
       PCollection<KV<String, KV<Long, StudyRecord>>> known = full ? null
-          : p.apply(ReadPriorRun.from(prior.journals(), 1)).get(ReadPriorRun.STUDIES);
+          : p.apply(ReadPriorRun.from(prior.journals(), 1, 1)).get(ReadPriorRun.STUDIES);
       in.apply(WriteChangedStudies.with(DeltaFixtures.writer(out(), layout),
           layout.name().toLowerCase(java.util.Locale.ROOT), index, known)
           // 100 buckets: a study gone from the source is found whatever bucket it falls in.
