@@ -4,6 +4,7 @@ import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +21,7 @@ import java.util.TreeMap;
 import java.util.stream.StreamSupport;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,6 +93,40 @@ class ListFilesTest {
     TestPipeline p = pipeline();
     PCollectionTuple listing = p.apply(ListFiles.under(in.toString()));
     PAssert.that(withoutTimes(listing.get(ListFiles.FILES))).containsInAnyOrder(expected);
+    PAssert.that(listing.get(ListFiles.ACCOUNTED)).empty();
+    p.run().waitUntilFinish();
+  }
+
+  /** For a delta run: the same files, handed on as listed, in numbered chunks of at most a chunk's size. */
+  @Test
+  void inChunksTheSameFilesComeInNumberedChunksInTheOrderListed() throws IOException {
+    Path in = Files.createDirectory(tmp.resolve("in"));
+    String root = SourcePaths.of(in);
+    List<ListedFile> expected = new ArrayList<>();
+    int files = ListFiles.CHUNK_FILES + 12;
+    for (int i = 0; i < files; i++) {
+      Path folder = Files.createDirectories(in.resolve("study-" + (i % 2)));
+      String name = String.format("IM%04d.dcm", i);
+      Files.write(folder.resolve(name), new byte[i % 5]);
+      expected.add(new ListedFile(root + "/study-" + (i % 2) + "/" + name, i % 5));
+    }
+    // Walked in the order of the names' bytes: study-0's files, then study-1's. As text: the check is serialized.
+    ArrayList<String> order = new ArrayList<>();
+    expected.stream().map(f -> f.path() + " " + f.size()).sorted().forEach(order::add);
+    TestPipeline p = pipeline();
+    PCollectionTuple listing = p.apply(ListFiles.under(in.toString()).inChunks());
+    PAssert.that(listing.get(ListFiles.CHUNKS)).satisfies(chunks -> {
+      List<String> all = new ArrayList<>();
+      java.util.SortedMap<Integer, List<ListedFile>> byNumber = new java.util.TreeMap<>();
+      for (KV<Integer, List<ListedFile>> c : chunks) {
+        assertTrue(c.getValue().size() <= ListFiles.CHUNK_FILES, "chunk of " + c.getValue().size());
+        assertNull(byNumber.put(c.getKey(), c.getValue()), "chunk " + c.getKey() + " twice");
+      }
+      assertEquals(List.of(0, 1), new ArrayList<>(byNumber.keySet()));
+      byNumber.values().forEach(c -> c.forEach(f -> all.add(f.path() + " " + f.size())));
+      assertEquals(order, all);
+      return null;
+    });
     PAssert.that(listing.get(ListFiles.ACCOUNTED)).empty();
     p.run().waitUntilFinish();
   }
