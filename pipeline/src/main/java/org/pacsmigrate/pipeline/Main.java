@@ -34,6 +34,9 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    if (BatchCompilation.isMigration(args)) {
+      BatchCompilation.apply();
+    }
     System.exit(run(args, System.out, System.err));
   }
 

@@ -1,0 +1,67 @@
+package org.pacsmigrate.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.management.ObjectName;
+import org.junit.jupiter.api.Test;
+
+class BatchCompilationTest {
+
+  @Test
+  void onlyTheMigrationRunGetsIt() {
+    assertTrue(BatchCompilation.isMigration(new String[0]));
+    assertTrue(BatchCompilation.isMigration(new String[] {"--input=/x", "--output=/y", "--runner=FlinkRunner"}));
+    for (String sub : List.of("verify", "export", "bench", "serve")) {
+      assertFalse(BatchCompilation.isMigration(new String[] {sub, "--output=/y"}), sub);
+    }
+    assertFalse(BatchCompilation.isMigration(new String[] {"--help"}));
+    // A migration whose option value happens to be a subcommand's name is still a migration.
+    assertTrue(BatchCompilation.isMigration(new String[] {"--output=serve"}));
+  }
+
+  /**
+   * In a JVM of its own (the directive would stay in this one for the tests after it): the directive is
+   * installed, refuses C2 for every method and leaves C1 as it was.
+   */
+  @Test
+  void installsADirectiveThatRefusesC2AndLeavesC1() throws Exception {
+    String out = runProbe();
+    assertTrue(out.startsWith("added: 1 compiler directives added"), out);
+    int ours = out.indexOf("matching: *.*");
+    int theDefault = out.indexOf("Directive: (default)");
+    assertTrue(ours >= 0 && theDefault > ours, out);
+    String directive = out.substring(ours, theDefault);
+    String c1 = directive.substring(directive.indexOf("c1 directives:"), directive.indexOf("c2 directives:"));
+    String c2 = directive.substring(directive.indexOf("c2 directives:"));
+    assertTrue(c2.contains("Enable:true Exclude:true"), directive);
+    // Not enabled: C1 goes on to the default directive, which compiles.
+    assertTrue(c1.contains("Enable:false"), directive);
+  }
+
+  private static String runProbe() throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), Probe.class.getName()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), out);
+    return out;
+  }
+
+  /** Applies the directive and prints what it said, then the JVM's directives. */
+  public static final class Probe {
+    public static void main(String[] args) throws Exception {
+      System.out.print("added: " + BatchCompilation.apply());
+      System.out.println(ManagementFactory.getPlatformMBeanServer().invoke(
+          new ObjectName("com.sun.management:type=DiagnosticCommand"), "compilerDirectivesPrint",
+          new Object[] {new String[0]}, new String[] {String[].class.getName()}));
+    }
+  }
+}
