@@ -34,9 +34,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    if (BatchCompilation.isMigration(args)) {
-      BatchCompilation.apply();
-    }
+    BatchCompilation.applyForMigration(args);
     System.exit(run(args, System.out, System.err));
   }
 

@@ -27,6 +27,23 @@ class BatchCompilationTest {
     assertTrue(BatchCompilation.isMigration(new String[] {"--output=serve"}));
   }
 
+  @Test
+  void theUserCanKeepC2() {
+    String before = System.getProperty(BatchCompilation.KEEP_C2);
+    System.setProperty(BatchCompilation.KEEP_C2, "true");
+    try {
+      // Nothing is started, so nothing changes in this JVM either.
+      assertFalse(BatchCompilation.applyForMigration(new String[] {"--output=/y"}));
+    } finally {
+      if (before == null) {
+        System.clearProperty(BatchCompilation.KEEP_C2);
+      } else {
+        System.setProperty(BatchCompilation.KEEP_C2, before);
+      }
+    }
+    assertFalse(BatchCompilation.applyForMigration(new String[] {"verify", "--output=/y"}));
+  }
+
   /**
    * In a JVM of its own (the directive would stay in this one for the tests after it): the directive is
    * installed, refuses C2 for every method and leaves C1 as it was.
