@@ -21,9 +21,9 @@ import javax.management.ObjectName;
  * files' 20-28 -> 15-19 s, on both runners. A method whose C2 compile is refused is compiled by C1 without
  * profiling ({@code CompLevel_simple}), as {@code -XX:TieredStopAtLevel=1} would.
  *
- * <p>Only the migration's own JVM ({@link Main#main}): not the subcommands ({@code serve} runs for days), not a
- * caller of {@link Main#run} (tests), and not a Flink cluster's TaskManagers (their own JVMs). A JVM without the
- * command (not HotSpot) runs as before.
+ * <p>Only the migration's own JVM and {@code verify}'s ({@link Main#main}): not the other subcommands ({@code serve}
+ * runs for days), not a caller of {@link Main#run} (tests), and not a Flink cluster's TaskManagers (their own
+ * JVMs). A JVM without the command (not HotSpot) runs as before.
  */
 final class BatchCompilation {
   /** Every method: C2 refuses it, so the tiered policy compiles it with C1 at full speed instead. */
@@ -51,9 +51,15 @@ final class BatchCompilation {
     return true;
   }
 
-  /** Whether {@code args} start a migration run (no subcommand, no {@code --help}). */
+  /**
+   * Whether {@code args} start a migration run (no subcommand, no {@code --help}) or {@code verify} (a batch run
+   * over every archived instance: 20,000 small files 6.5-7.8 -> 5.3-5.7 s wall, 12.5-14.8 -> 10.3-10.6 CPU-s).
+   */
   static boolean isMigration(String[] args) {
-    if (args.length > 0 && Arrays.asList("verify", "export", "bench", "serve").contains(args[0])) {
+    if (args.length > 0 && args[0].equals("verify")) {
+      return true;
+    }
+    if (args.length > 0 && Arrays.asList("export", "bench", "serve").contains(args[0])) {
       return false;
     }
     return !Arrays.asList(args).contains("--help");

@@ -16,12 +16,13 @@ import org.junit.jupiter.api.Test;
 class BatchCompilationTest {
 
   @Test
-  void onlyTheMigrationRunGetsIt() {
+  void onlyTheMigrationAndVerifyGetIt() {
     assertTrue(BatchCompilation.isMigration(new String[0]));
     assertTrue(BatchCompilation.isMigration(new String[] {"--input=/x", "--output=/y", "--runner=FlinkRunner"}));
-    for (String sub : List.of("verify", "export", "bench", "serve")) {
+    for (String sub : List.of("export", "bench", "serve")) {
       assertFalse(BatchCompilation.isMigration(new String[] {sub, "--output=/y"}), sub);
     }
+    assertTrue(BatchCompilation.isMigration(new String[] {"verify", "--archive=/y"}));
     assertFalse(BatchCompilation.isMigration(new String[] {"--help"}));
     // A migration whose option value happens to be a subcommand's name is still a migration.
     assertTrue(BatchCompilation.isMigration(new String[] {"--output=serve"}));
@@ -41,7 +42,7 @@ class BatchCompilationTest {
         System.setProperty(BatchCompilation.KEEP_C2, before);
       }
     }
-    assertFalse(BatchCompilation.applyForMigration(new String[] {"verify", "--output=/y"}));
+    assertFalse(BatchCompilation.applyForMigration(new String[] {"serve", "--archive=/y"}));
   }
 
   /**
