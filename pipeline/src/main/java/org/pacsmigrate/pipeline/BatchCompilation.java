@@ -26,8 +26,15 @@ import javax.management.ObjectName;
  * JVMs). A JVM without the command (not HotSpot) runs as before.
  */
 final class BatchCompilation {
-  /** Every method: C2 refuses it, so the tiered policy compiles it with C1 at full speed instead. */
-  static final String DIRECTIVE = "[{match: \"*.*\", c2: {Exclude: true}}]";
+  /**
+   * Every method: C2 refuses it, so the tiered policy compiles it with C1 at full speed instead. But SHA-256's
+   * block function (the header digest, twice per file, and the delta index's): C2 replaces it with the CPU's
+   * SHA instructions, which C1 does not have (4 KB digested 40,000 times: 2.9 s with C1, 1.1 s with C2's
+   * intrinsic; 7% of the Java time of 20,000 small files with C1). The first directive that matches wins.
+   */
+  static final String DIRECTIVE = "[{match: [\"sun/security/provider/SHA2.implCompress0\", "
+      + "\"sun/security/provider/DigestBase.implCompressMultiBlock0\"], c2: {Exclude: false}}, "
+      + "{match: \"*.*\", c2: {Exclude: true}}]";
 
   private BatchCompilation() {}
 
