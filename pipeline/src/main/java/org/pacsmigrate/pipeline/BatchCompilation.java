@@ -15,10 +15,10 @@ import javax.management.ObjectName;
  * <p>Why: in a fresh JVM, C2 compiles without a pause through the whole run: first the start-up of Beam and
  * Flink (reflection, class loading, code generation; run once, never again), then the job's data path, mostly
  * finished after the files it was compiled for are done. It takes one of a laptop's two cores for all of it (C2
- * ran 4.3-5.9 CPU-s of an empty 7 s run on embedded Flink, 5-9 s of a 1 GB run), while C1 code is about as fast
- * for what this job does per file (system calls for the copy, short header parses). Measured on 2 cores (see
- * README, "Performance"): the empty run's CPU about 11 -> 6.5 s, the 1 GB run's 16 -> 9 s, the 20,000 small
- * files' 20-28 -> 15-19 s, on both runners. A method whose C2 compile is refused is compiled by C1 without
+ * ran 3.2-4.4 CPU-s of an empty 5-7 s run on embedded Flink, 5.3-7.4 s of a 1 GB run), while C1 code is about as
+ * fast for what this job does per file (system calls for the copy, short header parses). Measured on 2 cores
+ * (see README, "Performance"), embedded Flink's CPU s: the empty run 8.4-9.9 -> 6.1-6.8, the 1 GB run
+ * 13.8-16.3 -> 8.1-9.2, 20,000 small files 26-29 -> 19-20; the Direct runner's 1 GB run 13 -> 7-9. A method whose C2 compile is refused is compiled by C1 without
  * profiling ({@code CompLevel_simple}), as {@code -XX:TieredStopAtLevel=1} would.
  *
  * <p>Only the migration's own JVM and {@code verify}'s ({@link Main#main}): not the other subcommands ({@code serve}
