@@ -34,6 +34,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    BatchCompilation.applyForMigration(args);
     System.exit(run(args, System.out, System.err));
   }
 
