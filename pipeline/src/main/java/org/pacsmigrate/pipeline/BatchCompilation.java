@@ -8,18 +8,25 @@ import java.util.Arrays;
 import javax.management.ObjectName;
 
 /**
- * A migration run compiles its Java with the JIT's quick compiler (C1) only: HotSpot's optimising compiler (C2)
- * is told to leave every method alone, through a compiler directive that the job adds to its own JVM at start
+ * A short migration run compiles its Java with the JIT's quick compiler (C1) only: HotSpot's optimising compiler
+ * (C2) is told to leave every method alone, through a compiler directive that the job adds to its own JVM at start
  * (the {@code Compiler.directives_add} diagnostic command), not a flag the user types.
  *
  * <p>Why: in a fresh JVM, C2 compiles without a pause through the whole run: first the start-up of Beam and
  * Flink (reflection, class loading, code generation; run once, never again), then the job's data path, mostly
  * finished after the files it was compiled for are done. It takes one of a laptop's two cores for all of it (C2
- * ran 3.2-4.4 CPU-s of an empty 5-7 s run on embedded Flink, 5.3-7.4 s of a 1 GB run), while C1 code is about as
- * fast for what this job does per file (system calls for the copy, short header parses). Measured on 2 cores
+ * ran 3.2-4.4 CPU-s of an empty 5-7 s run on embedded Flink, 5.3-7.4 s of a 1 GB run), and a short run ends
+ * before its faster code pays that back. Measured on 2 cores
  * (see README, "Performance"), embedded Flink's CPU s: the empty run 8.4-9.9 -> 6.1-6.8, the 1 GB run
  * 13.8-16.3 -> 8.1-9.2, 20,000 small files 26-29 -> 19-20; the Direct runner's 1 GB run 13 -> 7-9. A method whose C2 compile is refused is compiled by C1 without
  * profiling ({@code CompLevel_simple}), as {@code -XX:TieredStopAtLevel=1} would.
+ *
+ * <p>Only for a short run: an input of fewer than {@value #SHORT_RUN_ENTRIES} entries, counted before the
+ * directive is added ({@link InputFiles#countUpTo}, which stops at that many). On a long run C2's code pays for
+ * its compiling: 200,000 tiny files took 55-60 s with C2 and 74-83 s with C1 only (the same jar, alternating);
+ * at 50,000 the two were even (C1 15.0-20.3 s, C2 17.5-20.0 s); at 20,000 small files C1 only took 7.5 s against
+ * 13.3 s. An input it cannot count (a bucket) keeps C2. A method compiled before the count ends keeps its C2
+ * code; what C2 has not compiled by then, it never does.
  *
  * <p>Only the migration's own JVM and {@code verify}'s ({@link Main#main}): not the other subcommands ({@code serve}
  * runs for days), not a caller of {@link Main#run} (tests), and not a Flink cluster's TaskManagers (their own
@@ -39,10 +46,13 @@ final class BatchCompilation {
   private BatchCompilation() {}
 
   /**
-   * {@code java -D}{@value #KEEP_C2}{@code =true -jar ...} leaves the JIT as it is (C2 for hot methods), for a
-   * run long enough that C2's faster code might pay for its compiling (not seen up to 200,000 files).
+   * {@code java -D}{@value #KEEP_C2}{@code =true -jar ...} leaves the JIT as it is (C2 for hot methods) whatever
+   * the input's size.
    */
   static final String KEEP_C2 = "migrate.keepC2";
+
+  /** Below this many entries in the input, a run is short enough for C1 only (see the class comment). */
+  static final int SHORT_RUN_ENTRIES = 50_000;
 
   /**
    * For a migration run, unless {@value #KEEP_C2} is set: {@link #apply} on a thread of its own, so that the
@@ -52,10 +62,25 @@ final class BatchCompilation {
     if (!isMigration(args) || Boolean.getBoolean(KEEP_C2)) {
       return false;
     }
-    Thread t = new Thread(BatchCompilation::apply, "batch-compilation");
+    String input = inputOf(args);
+    Thread t = new Thread(() -> {
+      if (InputFiles.countUpTo(input, SHORT_RUN_ENTRIES) < SHORT_RUN_ENTRIES) {
+        apply();
+      }
+    }, "batch-compilation");
     t.setDaemon(true);
     t.start();
     return true;
+  }
+
+  /** The {@code --input=} a migration or {@code verify} reads, or null. */
+  static String inputOf(String[] args) {
+    for (String a : args) {
+      if (a.startsWith("--input=")) {
+        return a.substring("--input=".length());
+      }
+    }
+    return null;
   }
 
   /**

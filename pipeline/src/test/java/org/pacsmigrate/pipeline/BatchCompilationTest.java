@@ -29,6 +29,13 @@ class BatchCompilationTest {
   }
 
   @Test
+  void theInputIsWhatTheRunReads() {
+    assertEquals("/pacs", BatchCompilation.inputOf(new String[] {"--output=/y", "--input=/pacs"}));
+    assertEquals("/pacs", BatchCompilation.inputOf(new String[] {"verify", "--archive=/y", "--input=/pacs"}));
+    assertEquals(null, BatchCompilation.inputOf(new String[] {"--output=/y"}));
+  }
+
+  @Test
   void theUserCanKeepC2() {
     String before = System.getProperty(BatchCompilation.KEEP_C2);
     System.setProperty(BatchCompilation.KEEP_C2, "true");
