@@ -1,7 +1,7 @@
 package org.pacsmigrate.pipeline;
 
-import org.apache.beam.sdk.Pipeline;
 import java.util.List;
+import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -10,12 +10,14 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.pacsmigrate.transforms.io.ArchiveStore;
 import org.pacsmigrate.transforms.ConflictReports;
 import org.pacsmigrate.transforms.GroupByStudy;
 import org.pacsmigrate.transforms.ListFiles;
-import org.pacsmigrate.transforms.model.ListedFile;
-import org.pacsmigrate.transforms.model.ParsedInstance;
+import org.pacsmigrate.transforms.ParseHeaders;
+import org.pacsmigrate.transforms.ReconcileStudies;
+import org.pacsmigrate.transforms.Reports;
+import org.pacsmigrate.transforms.SetAsideDuplicates;
+import org.pacsmigrate.transforms.WriteStudyArchives;
 import org.pacsmigrate.transforms.delta.CarriedStudies;
 import org.pacsmigrate.transforms.delta.JournalInstances;
 import org.pacsmigrate.transforms.delta.PriorRun;
@@ -24,16 +26,14 @@ import org.pacsmigrate.transforms.delta.RecordedInstance;
 import org.pacsmigrate.transforms.delta.ReuseUnchangedFiles;
 import org.pacsmigrate.transforms.delta.RunIndex;
 import org.pacsmigrate.transforms.delta.WriteChangedStudies;
-import org.pacsmigrate.transforms.ParseHeaders;
-import org.pacsmigrate.transforms.ReconcileStudies;
-import org.pacsmigrate.transforms.Reports;
-import org.pacsmigrate.transforms.SetAsideDuplicates;
+import org.pacsmigrate.transforms.gcs.CloudStorageOptions;
+import org.pacsmigrate.transforms.io.ArchiveStore;
+import org.pacsmigrate.transforms.model.ListedFile;
+import org.pacsmigrate.transforms.model.ParsedInstance;
 import org.pacsmigrate.transforms.model.StudyResult;
-import org.pacsmigrate.transforms.WriteStudyArchives;
 import org.pacsmigrate.transforms.reconcile.ReconciliationRules;
 import org.pacsmigrate.transforms.reconcile.ReferenceSource;
 import org.pacsmigrate.transforms.reconcile.Resolutions;
-import org.pacsmigrate.transforms.gcs.CloudStorageOptions;
 
 /**
  * The job's shape: ListFiles, ParseHeaders, GroupByStudy, SetAsideDuplicates, ReconcileStudies,
