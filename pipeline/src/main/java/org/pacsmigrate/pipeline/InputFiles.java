@@ -1,8 +1,6 @@
 package org.pacsmigrate.pipeline;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -41,21 +39,6 @@ final class InputFiles {
               folders.push(p);
             }
           }
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      return limit;
-    }
-    return count;
-  }
-
-  /** The lines of a file (a manifest), or {@code limit} once that many were read or when it cannot be read. */
-  static int linesUpTo(Path file, int limit) {
-    int count = 0;
-    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      while (r.readLine() != null) {
-        if (++count >= limit) {
-          return limit;
         }
       }
     } catch (IOException | RuntimeException e) {

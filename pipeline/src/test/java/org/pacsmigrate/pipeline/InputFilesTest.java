@@ -28,12 +28,4 @@ class InputFilesTest {
     assertEquals(10, InputFiles.countUpTo(dir.resolve("missing").toString(), 10));
     assertEquals(10, InputFiles.countUpTo("gs://bucket/pacs", 10));
   }
-
-  @Test
-  void countsAManifestsLinesUpToTheLimit() throws Exception {
-    Path manifest = Files.writeString(dir.resolve("manifest.csv"), "path,size\na,1\nb,2\n");
-    assertEquals(3, InputFiles.linesUpTo(manifest, 100));
-    assertEquals(2, InputFiles.linesUpTo(manifest, 2));
-    assertEquals(2, InputFiles.linesUpTo(dir.resolve("none.csv"), 2));
-  }
 }

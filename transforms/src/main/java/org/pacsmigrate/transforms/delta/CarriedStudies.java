@@ -219,8 +219,8 @@ public final class CarriedStudies extends PTransform<PCollection<String>, PColle
       for (Map.Entry<String, Known> s : studies.entrySet()) {
         String uid = s.getKey();
         Known k = s.getValue();
-        if (carried(uid, k, touched)) {
-          long run = recordedRun(k.kinds);
+        long run = carriedRun(uid, k, touched);
+        if (run >= 0) {
           StudyResult a = k.archived.get(run).archived();
           StudyResult result = new StudyResult(uid, StudyResult.State.UNCHANGED, a.zipBytes(), a.rows());
           // Recorded again by this run, whose index replaces the earlier ones when it ends.
@@ -241,19 +241,20 @@ public final class CarriedStudies extends PTransform<PCollection<String>, PColle
       }
     }
 
-    private boolean carried(String uid, Known k, Set<String> touched) throws OutputWriteException {
+    /** The run whose records carry the study over, or -1 when it is done again. */
+    private long carriedRun(String uid, Known k, Set<String> touched) throws OutputWriteException {
       long run = recordedRun(k.kinds);
       if (run < 0 || touched.contains(uid) || !k.archived.containsKey(run) || !k.reconciled.containsKey(run)
           || !k.written.containsKey(run)) {
-        return false;
+        return -1;
       }
       for (RecordedInstance f : k.files) {
         if (f.run() != run) {
-          return false;
+          return -1;
         }
       }
       // An archive changed or gone since it was recorded is written again.
-      return k.written.get(run).study().stamp().equals(WriteChangedStudies.stampOf(store, uid));
+      return k.written.get(run).study().stamp().equals(WriteChangedStudies.stampOf(store, uid)) ? run : -1;
     }
   }
 }

@@ -125,11 +125,11 @@ public final class ReadPriorRun extends PTransform<PBegin, PCollectionTuple> {
       IndexJournal.End end = IndexJournal.read(file, (kind, payload) -> {
         if (kind == RunIndex.INSTANCE) {
           batches.add(RecordedInstance.of(run, payload));
+        } else if (kind == RunIndex.STUDY) {
+          StudyRecord s = StudyRecord.decode(payload);
+          out.get(STUDIES).output(KV.of(s.studyUid(), KV.of(run, s)));
+          studies.add(RecordedStudy.written(run, s, payload));
         } else {
-          if (kind == RunIndex.STUDY) {
-            StudyRecord s = StudyRecord.decode(payload);
-            out.get(STUDIES).output(KV.of(s.studyUid(), KV.of(run, s)));
-          }
           RecordedStudy r = RecordedStudy.of(kind, run, payload);
           if (r != null) {
             studies.add(r);

@@ -7,11 +7,11 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
-import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.pacsmigrate.transforms.model.ParsedInstance;
 import org.pacsmigrate.transforms.model.ParsedInstanceCoder;
+import org.pacsmigrate.transforms.model.StatelessCoder;
 
 /**
  * An instance record as an earlier run recorded it ({@link RunIndex#INSTANCE}): the run, and the record's bytes
@@ -113,7 +113,7 @@ public final class RecordedInstance {
   }
 
   /** The run and the record's bytes; the rest is read again from them when asked for. */
-  public static final class Coder extends CustomCoder<RecordedInstance> {
+  public static final class Coder extends StatelessCoder<RecordedInstance> {
     private static final Coder INSTANCE = new Coder();
     private static final ByteArrayCoder BYTES = ByteArrayCoder.of();
 
@@ -132,19 +132,6 @@ public final class RecordedInstance {
       long run = LONG.decode(in);
       return new RecordedInstance(run, BYTES.decode(in), null);
     }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Coder;
-    }
-
-    @Override
-    public int hashCode() {
-      return Coder.class.hashCode();
-    }
-
-    @Override
-    public void verifyDeterministic() {}
   }
 
   @Override

@@ -8,11 +8,11 @@ import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
-import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.util.CoderUtils;
+import org.pacsmigrate.transforms.model.StatelessCoder;
 import org.pacsmigrate.transforms.model.StudyResult;
 
 /**
@@ -32,17 +32,18 @@ public record RecordedStudy(int kind, long run, String studyUid, byte[] payload)
     Objects.requireNonNull(payload, "payload");
   }
 
+  /** A study record as read from a journal, decoded once by the reader. */
+  static RecordedStudy written(long run, StudyRecord s, byte[] payload) {
+    return new RecordedStudy(s.missingFromSource() ? CarriedStudies.MISSING : CarriedStudies.WRITTEN, run,
+        s.studyUid(), payload);
+  }
+
   /**
-   * A record as read from a journal; null for a kind that is not a study's.
+   * A reconciled or archived record as read from a journal; null for a kind that is neither.
    *
    * @throws IOException the record is cut short
    */
   static RecordedStudy of(byte journalKind, long run, byte[] payload) throws IOException {
-    if (journalKind == RunIndex.STUDY) {
-      StudyRecord s = StudyRecord.decode(payload);
-      return new RecordedStudy(s.missingFromSource() ? CarriedStudies.MISSING : CarriedStudies.WRITTEN, run,
-          s.studyUid(), payload);
-    }
     int kind = journalKind == RunIndex.RECONCILED ? CarriedStudies.RECONCILED
         : journalKind == RunIndex.ARCHIVED ? CarriedStudies.ARCHIVED : 0;
     if (kind == 0) {
@@ -81,7 +82,7 @@ public record RecordedStudy(int kind, long run, String studyUid, byte[] payload)
     return new UncheckedIOException("an index record of study " + studyUid + " does not decode", e);
   }
 
-  public static final class Coder extends CustomCoder<RecordedStudy> {
+  public static final class Coder extends StatelessCoder<RecordedStudy> {
     private static final Coder INSTANCE = new Coder();
 
     public static Coder of() {
@@ -101,19 +102,6 @@ public record RecordedStudy(int kind, long run, String studyUid, byte[] payload)
       return new RecordedStudy(VarIntCoder.of().decode(in), VarLongCoder.of().decode(in),
           StringUtf8Coder.of().decode(in), ByteArrayCoder.of().decode(in));
     }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Coder;
-    }
-
-    @Override
-    public int hashCode() {
-      return Coder.class.hashCode();
-    }
-
-    @Override
-    public void verifyDeterministic() {}
   }
 
   @Override

@@ -8,7 +8,6 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.pacsmigrate.format.dicom.DataSet;
 import org.pacsmigrate.format.dicom.DicomElement;
@@ -62,7 +61,7 @@ public record MetadataOverlay(DataSet changed, List<Integer> removed, List<DataS
   }
 
   /** The changed elements, the removed tags, the audit items: deterministic. */
-  public static final class Coder extends CustomCoder<MetadataOverlay> {
+  public static final class Coder extends StatelessCoder<MetadataOverlay> {
     private static final Coder INSTANCE = new Coder();
 
     public static Coder of() {
@@ -100,19 +99,5 @@ public record MetadataOverlay(DataSet changed, List<Integer> removed, List<DataS
       }
       return new MetadataOverlay(changed, removed, audit);
     }
-
-    /** Stateless: every instance is the same coder (Beam compares coders, e.g. after serialization). */
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Coder;
-    }
-
-    @Override
-    public int hashCode() {
-      return Coder.class.hashCode();
-    }
-
-    @Override
-    public void verifyDeterministic() {}
   }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
-import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
@@ -14,7 +13,7 @@ import org.apache.beam.sdk.coders.VarLongCoder;
  * ({@link org.pacsmigrate.format.p10.DicomFileCodec}'s deterministic form): no data set is built when a record is
  * decoded. A typical CT header's record is a few hundred bytes.
  */
-public final class ParsedInstanceCoder extends CustomCoder<ParsedInstance> {
+public final class ParsedInstanceCoder extends StatelessCoder<ParsedInstance> {
   private static final ParsedInstanceCoder INSTANCE = new ParsedInstanceCoder();
   private static final StringUtf8Coder STRING = StringUtf8Coder.of();
   private static final VarLongCoder LONG = VarLongCoder.of();
@@ -58,21 +57,5 @@ public final class ParsedInstanceCoder extends CustomCoder<ParsedInstance> {
     byte[] digest = BYTES.decode(in);
     return new ParsedInstance(path, size, modified, study, series, sop, sopClass, syntax, count, ae,
         BYTES.decode(in), digest);
-  }
-
-  /** Stateless: every instance is the same coder (Beam compares coders, e.g. after serialization). */
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof ParsedInstanceCoder;
-  }
-
-  @Override
-  public int hashCode() {
-    return ParsedInstanceCoder.class.hashCode();
-  }
-
-  @Override
-  public void verifyDeterministic() {
-    // Every field has one encoding; the data set is written in tag order.
   }
 }
