@@ -128,13 +128,15 @@ public final class MigrationPipeline {
       PCollection<KV<Integer, List<RecordedInstance>>> unchanged = split.get(ReuseUnchangedFiles.UNCHANGED);
       unchanged.apply("JournalUnchanged", JournalInstances.unchangedTo(passes.index()));
       // Touched: a study with a file read now, a file changed or gone, or a decision naming it.
-      PCollection<String> touched = PCollectionList.of(split.get(ReuseUnchangedFiles.TOUCHED_STUDIES))
-          .and(instances.apply("StudiesReadNow", Keys.create()).setCoder(StringUtf8Coder.of()))
-          .and(pipeline.apply("StudiesDecided", Create.of(reconciliation.resolutions().studies())
-              .withCoder(StringUtf8Coder.of())))
-          .apply("TouchedStudies", Flatten.pCollections());
-      carried = touched.apply("CarriedStudies", CarriedStudies.from(prior, unchanged, store, passes.index(),
-          studyBuckets));
+      PCollection<String> readNow = instances.apply("StudiesReadNow", Keys.create()).setCoder(StringUtf8Coder.of());
+      PCollectionList<String> touched = PCollectionList.of(split.get(ReuseUnchangedFiles.TOUCHED_STUDIES));
+      if (!reconciliation.resolutions().studies().isEmpty()) {
+        touched = touched.and(pipeline.apply("StudiesDecided", Create.of(reconciliation.resolutions().studies())
+            .withCoder(StringUtf8Coder.of())));
+      }
+      carried = touched.apply("TouchedStudies", Flatten.pCollections())
+          .apply("CarriedStudies", CarriedStudies.from(prior, unchanged, readNow, store, passes.index(),
+              studyBuckets));
       instances = PCollectionList.of(instances).and(carried.get(CarriedStudies.TO_GROUP))
           .apply("ToGroup", Flatten.pCollections());
       reconcile = reconcile.withCarried(carried.get(CarriedStudies.RECONCILIATIONS));
@@ -149,9 +151,7 @@ public final class MigrationPipeline {
     PCollection<StudyResult> studies = reconciled.get(ReconcileStudies.STUDIES)
         .apply("WriteStudyArchives", passes == null || reconciliation.dryRun() ? write
             : WriteChangedStudies.with(write.writer(), store.layout().name().toLowerCase(java.util.Locale.ROOT),
-                passes.index(), prior == null ? null : prior.get(ReadPriorRun.STUDIES))
-                .withExpectedFiles(passes.prior().expectedRecords())
-                .withCarried(carried == null ? null : carried.get(CarriedStudies.UIDS)));
+                passes.index(), prior == null ? null : prior.get(ReadPriorRun.STUDIES)));
     if (carried != null) {
       studies = PCollectionList.of(studies).and(carried.get(CarriedStudies.RESULTS))
           .apply("AndCarriedStudies", Flatten.pCollections());

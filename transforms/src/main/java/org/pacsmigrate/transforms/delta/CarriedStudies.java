@@ -54,15 +54,19 @@ import org.pacsmigrate.transforms.model.StudyResult;
  * unchanged files' records. A grouping waits for all its input, where a step reading a side input that is not
  * ready yet is tried again and again by the Direct runner (each try costs it a translation of the step).
  *
+ * <p>A study the index knows that has no file in the source now (none unchanged, none read now) is missing from the
+ * source: while its archive is as recorded, it is kept and reported, never deleted; this run's index records it as
+ * missing, so the next run reports it again. Its archive gone too, it is dropped from the index.
+ *
  * <p>Outputs {@link #TO_GROUP}, {@link #RESULTS} (the carried studies' manifest rows, as
- * {@link StudyResult.State#UNCHANGED}), {@link #RECONCILIATIONS} and {@link #UIDS}. A carried study's records are
+ * {@link StudyResult.State#UNCHANGED}, and the studies missing from the source, as
+ * {@link StudyResult.State#MISSING_FROM_SOURCE}) and {@link #RECONCILIATIONS}. A carried study's records are
  * recorded again in this run's index.
  */
 public final class CarriedStudies extends PTransform<PCollection<String>, PCollectionTuple> {
   public static final TupleTag<KV<String, ParsedInstance>> TO_GROUP = new TupleTag<>() {};
   public static final TupleTag<StudyResult> RESULTS = new TupleTag<>() {};
   public static final TupleTag<CarriedReconciliation> RECONCILIATIONS = new TupleTag<>() {};
-  public static final TupleTag<String> UIDS = new TupleTag<>() {};
 
   /** What a record of a study is, for {@link #recordedRun}. */
   static final int WRITTEN = 2;
@@ -73,17 +77,20 @@ public final class CarriedStudies extends PTransform<PCollection<String>, PColle
   private static final TupleTag<List<RecordedStudy>> RECORDS_TAG = new TupleTag<>() {};
   private static final TupleTag<String> TOUCHED_TAG = new TupleTag<>() {};
   private static final TupleTag<List<RecordedInstance>> FILES_TAG = new TupleTag<>() {};
+  private static final TupleTag<String> READ_NOW_TAG = new TupleTag<>() {};
 
   private final PCollectionTuple prior;
   private final PCollection<KV<Integer, List<RecordedInstance>>> unchanged;
+  private final PCollection<String> readNow;
   private final ArchiveStore store;
   private final RunIndex index;
   private final int buckets;
 
   private CarriedStudies(PCollectionTuple prior, PCollection<KV<Integer, List<RecordedInstance>>> unchanged,
-      ArchiveStore store, RunIndex index, int buckets) {
+      PCollection<String> readNow, ArchiveStore store, RunIndex index, int buckets) {
     this.prior = prior;
     this.unchanged = unchanged;
+    this.readNow = readNow;
     this.store = store;
     this.index = index;
     this.buckets = buckets;
@@ -99,17 +106,18 @@ public final class CarriedStudies extends PTransform<PCollection<String>, PColle
 
   /** A study's bucket: the same function wherever a study's records are keyed for this transform. */
   public static int bucket(String studyUid, int buckets) {
-    return WriteChangedStudies.bucket(studyUid, buckets);
+    return Math.floorMod(studyUid.hashCode(), buckets);
   }
 
   /**
    * @param prior {@link ReadPriorRun}'s output
    * @param unchanged {@link ReuseUnchangedFiles#UNCHANGED}, keyed by {@link #bucket} of their study
+   * @param readNow the studies of the files read now (each study once or more): touched, and in the source
    * @param buckets {@link #bucketsFor} the index's size, as {@code unchanged} was keyed
    */
   public static CarriedStudies from(PCollectionTuple prior, PCollection<KV<Integer, List<RecordedInstance>>> unchanged,
-      ArchiveStore store, RunIndex index, int buckets) {
-    return new CarriedStudies(prior, unchanged, store, index, buckets);
+      PCollection<String> readNow, ArchiveStore store, RunIndex index, int buckets) {
+    return new CarriedStudies(prior, unchanged, readNow, store, index, buckets);
   }
 
   /**
@@ -161,13 +169,16 @@ public final class CarriedStudies extends PTransform<PCollection<String>, PColle
                 TypeDescriptors.strings())).via((String uid) -> KV.of(bucket(uid, n), uid)))
             .setCoder(KvCoder.of(VarIntCoder.of(), StringUtf8Coder.of())))
         .and(FILES_TAG, unchanged)
+        .and(READ_NOW_TAG, readNow
+            .apply("ReadNowByBucket", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.integers(),
+                TypeDescriptors.strings())).via((String uid) -> KV.of(bucket(uid, n), uid)))
+            .setCoder(KvCoder.of(VarIntCoder.of(), StringUtf8Coder.of())))
         .apply("JoinRecords", CoGroupByKey.create())
         .apply("CarryOver", ParDo.of(new CarryFn(index, store))
-            .withOutputTags(TO_GROUP, TupleTagList.of(RESULTS).and(RECONCILIATIONS).and(UIDS)));
+            .withOutputTags(TO_GROUP, TupleTagList.of(RESULTS).and(RECONCILIATIONS)));
     out.get(TO_GROUP).setCoder(KvCoder.of(StringUtf8Coder.of(), ParsedInstanceCoder.of()));
     out.get(RESULTS).setCoder(StudyResult.Coder.of());
     out.get(RECONCILIATIONS).setCoder(CarriedReconciliation.Coder.of());
-    out.get(UIDS).setCoder(StringUtf8Coder.of());
     return out;
   }
 
@@ -189,7 +200,15 @@ public final class CarriedStudies extends PTransform<PCollection<String>, PColle
       final Map<Long, RecordedStudy> archived = new HashMap<>();
       final Map<Long, RecordedStudy> reconciled = new HashMap<>();
       final Map<Long, RecordedStudy> written = new HashMap<>();
+      /** The latest run's study record, written or missing from the source (at one run, missing). */
+      RecordedStudy latest;
       final List<RecordedInstance> files = new ArrayList<>();
+
+      void study(RecordedStudy r) {
+        if (latest == null || r.run() > latest.run() || (r.run() == latest.run() && r.kind() == MISSING)) {
+          latest = r;
+        }
+      }
     }
 
     @ProcessElement
@@ -203,7 +222,11 @@ public final class CarriedStudies extends PTransform<PCollection<String>, PColle
           switch (r.kind()) {
             case ARCHIVED -> k.archived.put(r.run(), r);
             case RECONCILED -> k.reconciled.put(r.run(), r);
-            case WRITTEN -> k.written.put(r.run(), r);
+            case WRITTEN -> {
+              k.written.put(r.run(), r);
+              k.study(r);
+            }
+            case MISSING -> k.study(r);
             default -> { }
           }
         }
@@ -213,7 +236,9 @@ public final class CarriedStudies extends PTransform<PCollection<String>, PColle
           studies.computeIfAbsent(r.studyUid(), uid -> new Known()).files.add(r);
         }
       }
-      Set<String> touched = new HashSet<>();
+      Set<String> readNow = new HashSet<>();
+      e.getValue().getAll(READ_NOW_TAG).forEach(readNow::add);
+      Set<String> touched = new HashSet<>(readNow);
       e.getValue().getAll(TOUCHED_TAG).forEach(touched::add);
 
       for (Map.Entry<String, Known> s : studies.entrySet()) {
@@ -232,12 +257,26 @@ public final class CarriedStudies extends PTransform<PCollection<String>, PColle
           bytesDone.inc(result.rows().stream().mapToLong(ManifestRow::size).sum());
           out.get(RESULTS).output(result);
           out.get(RECONCILIATIONS).output(k.reconciled.get(run).reconciliation());
-          out.get(UIDS).output(uid);
+        } else if (k.files.isEmpty() && !readNow.contains(uid)) {
+          missingFromSource(uid, k, out);
         } else {
           for (RecordedInstance r : k.files) {
             out.get(TO_GROUP).output(KV.of(uid, r.decode()));
           }
         }
+      }
+    }
+
+    /** A study no file of which is in the source now: reported while its archive is as recorded. */
+    private void missingFromSource(String uid, Known k, MultiOutputReceiver out) throws OutputWriteException {
+      if (k.latest == null) {
+        return; // files recorded by a run that stopped before writing their study: nothing was archived
+      }
+      StudyRecord known = k.latest.study();
+      if (known.stamp().equals(WriteChangedStudies.stampOf(store, uid))) {
+        record(RunIndex.STUDY, known.asMissingFromSource().encode(), true);
+        out.get(RESULTS).output(new StudyResult(uid, StudyResult.State.MISSING_FROM_SOURCE, known.zipBytes(),
+            List.of()));
       }
     }
 

@@ -7,31 +7,13 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.HashSet;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.List;
 import java.util.Map;
-import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.coders.VarLongCoder;
-import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.transforms.Flatten;
-import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.View;
-import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionView;
-import org.apache.beam.sdk.values.TypeDescriptor;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.join.CoGbkResult;
-import org.apache.beam.sdk.transforms.join.CoGroupByKey;
-import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.TupleTag;
-import org.apache.beam.sdk.values.TypeDescriptors;
 import org.pacsmigrate.format.io.OutputWriteException;
 import org.pacsmigrate.transforms.model.ManifestRow;
 import org.pacsmigrate.transforms.model.Outcome;
@@ -43,29 +25,21 @@ import org.pacsmigrate.transforms.io.StudyWriter;
  * The write step of a run that keeps an index: each study whose fingerprint ({@link StudyFingerprint}) and
  * archive ({@link ArchiveStamp}) are as the index recorded is left as it is ({@link StudyResult.State#UNCHANGED});
  * every other study is written ({@link StudyWriter}), and what was written is recorded in this run's index right
- * after, so a run killed later does not write it again. A study the index knows whose files are all gone from
- * the source keeps its archive and is reported ({@link StudyResult.State#MISSING_FROM_SOURCE}), never deleted.
+ * after, so a run killed later does not write it again. (A study the index knows whose files are all gone from the
+ * source never comes here: {@link CarriedStudies} reports it.)
  */
 public final class WriteChangedStudies extends PTransform<PCollection<ReconciledStudy>, PCollection<StudyResult>> {
-  // Static: an anonymous tag made in expand() would hold this transform, and its PCollection, when serialized.
-  private static final TupleTag<String> PRESENT = new TupleTag<>() {};
-  private static final TupleTag<KV<Long, StudyRecord>> KNOWN = new TupleTag<>() {};
-
   private final StudyWriter writer;
   private final String layout;
   private final RunIndex index;
   private final PCollection<KV<String, KV<Long, StudyRecord>>> prior;
-  private final int buckets;
-  private final PCollection<String> carried;
 
   private WriteChangedStudies(StudyWriter writer, String layout, RunIndex index,
-      PCollection<KV<String, KV<Long, StudyRecord>>> prior, int buckets, PCollection<String> carried) {
+      PCollection<KV<String, KV<Long, StudyRecord>>> prior) {
     this.writer = writer;
     this.layout = layout;
     this.index = index;
     this.prior = prior;
-    this.buckets = buckets;
-    this.carried = carried;
   }
 
   /**
@@ -76,29 +50,7 @@ public final class WriteChangedStudies extends PTransform<PCollection<Reconciled
     if (writer.store() == null) {
       throw new IllegalArgumentException("a dry run writes no archive and keeps no index");
     }
-    return new WriteChangedStudies(writer, layout, index, prior, 1, null);
-  }
-
-  /**
-   * @param expectedFiles about how many files the index knows ({@link PriorRun#expectedRecords()}): the search
-   *     for studies gone from the source works on buckets of some fifty studies each, not one group per study
-   *     (each group costs the Direct runner about a millisecond per step)
-   */
-  public WriteChangedStudies withExpectedFiles(long expectedFiles) {
-    return new WriteChangedStudies(writer, layout, index, prior,
-        (int) Math.max(1, Math.min(1 << 20, expectedFiles / 5_000)), carried);
-  }
-
-  /**
-   * @param carried the UIDs of the studies this run carries over from the index ({@link CarriedStudies}): in the
-   *     source still, though they do not pass through this step
-   */
-  public WriteChangedStudies withCarried(PCollection<String> carried) {
-    return new WriteChangedStudies(writer, layout, index, prior, buckets, carried);
-  }
-
-  static int bucket(String studyUid, int buckets) {
-    return Math.floorMod(studyUid.hashCode(), buckets);
+    return new WriteChangedStudies(writer, layout, index, prior);
   }
 
   @Override
@@ -111,32 +63,9 @@ public final class WriteChangedStudies extends PTransform<PCollection<Reconciled
     // (every instance record) are not shuffled once more to meet them. Each study picks the latest run's record
     // itself: a step that did that per study would cost the Direct runner an evaluator per study.
     PCollectionView<Map<String, Iterable<KV<Long, StudyRecord>>>> known = prior.apply("Known", View.asMultimap());
-    PCollection<StudyResult> results = studies
+    return studies
         .apply("WriteStudyZip", ParDo.of(new WriteFn(writer, layout, index, known)).withSideInputs(known))
         .setCoder(StudyResult.Coder.of());
-    // The studies the index knows and the source no longer has: only their UIDs meet the index's records, in
-    // buckets of a few studies.
-    int n = buckets;
-    PCollection<String> presentUids = studies
-        .apply("StudyUids", MapElements.into(TypeDescriptors.strings()).via(ReconciledStudy::studyUid))
-        .setCoder(StringUtf8Coder.of());
-    if (carried != null) {
-      presentUids = PCollectionList.of(presentUids).and(carried).apply("AndCarried", Flatten.pCollections());
-    }
-    PCollection<KV<Integer, String>> present = presentUids
-        .apply("Present", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.integers(), TypeDescriptors.strings()))
-            .via((String uid) -> KV.of(bucket(uid, n), uid)))
-        .setCoder(KvCoder.of(VarIntCoder.of(), StringUtf8Coder.of()));
-    PCollection<KV<Integer, KV<Long, StudyRecord>>> knownByBucket = prior
-        .apply("KnownByBucket", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.integers(),
-                TypeDescriptors.kvs(TypeDescriptors.longs(), TypeDescriptor.of(StudyRecord.class))))
-            .via((KV<String, KV<Long, StudyRecord>> e) -> KV.of(bucket(e.getKey(), n), e.getValue())))
-        .setCoder(KvCoder.of(VarIntCoder.of(), KvCoder.of(VarLongCoder.of(), StudyRecord.Coder.of())));
-    PCollection<StudyResult> missing = KeyedPCollectionTuple.of(PRESENT, present).and(KNOWN, knownByBucket)
-        .apply("JoinIndex", CoGroupByKey.create())
-        .apply("MissingFromSource", ParDo.of(new MissingFn(writer, index)))
-        .setCoder(StudyResult.Coder.of());
-    return PCollectionList.of(results).and(missing).apply("AllStudies", Flatten.pCollections());
   }
 
   /** How a study's archive is found on disk now; {@link ArchiveStamp#NONE} when it is not there. */
@@ -186,31 +115,6 @@ public final class WriteChangedStudies extends PTransform<PCollection<Reconciled
 
     ArchiveStamp stamp(String studyUid) throws OutputWriteException {
       return stampOf(writer.store(), studyUid);
-    }
-  }
-
-  static final class MissingFn extends JournalingFn<KV<Integer, CoGbkResult>> {
-    MissingFn(StudyWriter writer, RunIndex index) {
-      super(writer, index);
-    }
-
-    @ProcessElement
-    public void process(@Element KV<Integer, CoGbkResult> e, OutputReceiver<StudyResult> out) throws IOException {
-      Set<String> present = new HashSet<>();
-      e.getValue().getAll(PRESENT).forEach(present::add);
-      Map<String, KV<Long, StudyRecord>> latest = new TreeMap<>();
-      for (KV<Long, StudyRecord> r : e.getValue().getAll(KNOWN)) {
-        latest.merge(r.getValue().studyUid(), r, (a, b) -> b.getKey() > a.getKey() ? b : a);
-      }
-      for (KV<Long, StudyRecord> r : latest.values()) {
-        StudyRecord known = r.getValue();
-        // Known to the index, absent from the source now: kept and reported while its archive is there.
-        if (!present.contains(known.studyUid()) && known.stamp().equals(stamp(known.studyUid()))) {
-          record(known.asMissingFromSource(), true);
-          out.output(new StudyResult(known.studyUid(), StudyResult.State.MISSING_FROM_SOURCE, known.zipBytes(),
-              List.of()));
-        }
-      }
     }
   }
 

@@ -134,12 +134,13 @@ class CarriedStudiesTest {
       PCollection<KV<Integer, List<RecordedInstance>>> files = p.apply("Unchanged", Create.of(batches)
           .withCoder(KvCoder.of(VarIntCoder.of(), ListCoder.of(RecordedInstance.Coder.of()))));
       // 1.2: a file read now belongs to it.
-      PCollectionTuple out = p.apply("Touched", Create.of(List.of("1.2", "1.9")).withCoder(StringUtf8Coder.of()))
-          .apply(CarriedStudies.from(prior, files, store, now, buckets));
+      PCollection<String> readNow = p.apply("ReadNow", Create.of(List.of("1.2", "1.9")).withCoder(
+          StringUtf8Coder.of()));
+      PCollectionTuple out = p.apply("Touched", Create.empty(StringUtf8Coder.of()))
+          .apply(CarriedStudies.from(prior, files, readNow, store, now, buckets));
       PAssert.that(out.get(CarriedStudies.TO_GROUP)).containsInAnyOrder(unchanged.subList(1, 6));
       PAssert.that(out.get(CarriedStudies.RESULTS)).containsInAnyOrder(carried);
       PAssert.that(out.get(CarriedStudies.RECONCILIATIONS)).containsInAnyOrder(reconciled("1.1"));
-      PAssert.that(out.get(CarriedStudies.UIDS)).containsInAnyOrder("1.1");
     });
 
     // This run's index holds the carried study's three records, so the next run can carry it again.
@@ -150,6 +151,48 @@ class CarriedStudiesTest {
       }
     }
     assertEquals(List.of(RunIndex.RECONCILED, RunIndex.ARCHIVED, RunIndex.STUDY), kinds);
+  }
+
+  @Test
+  void aKnownStudyWithNoFileInTheSourceIsReportedMissingWhileItsArchiveIsAsRecorded() throws Throwable {
+    // 2.1: its files are gone (touched); 2.2: its files changed and were read now; 2.3: gone, and its archive
+    // too; 2.4: reported missing by the run before, still gone.
+    List<KV<Byte, byte[]>> run1 = new ArrayList<>();
+    StudyRecord gone = written("2.1");
+    run1.addAll(allThree(gone, archived("2.1"), reconciled("2.1")));
+    for (String study : List.of("2.2", "2.3")) {
+      run1.addAll(allThree(written(study), archived(study), reconciled(study)));
+    }
+    Files.delete(store.stampedFile("2.3"));
+    StudyRecord stillGone = written("2.4");
+    List<String> journals = List.of(journal(T1, run1),
+        journal(T2, List.of(KV.of(RunIndex.STUDY, stillGone.asMissingFromSource().encode()))));
+
+    RunIndex now = RunIndex.newRun(dir.resolve("out").toString(), ID, T2 + 60_000);
+    BeamTests.run(p -> {
+      PCollectionTuple prior = p.apply(ReadPriorRun.from(journals, 1, 3));
+      PCollection<KV<Integer, List<RecordedInstance>>> none = p.apply("Unchanged",
+          Create.empty(KvCoder.of(VarIntCoder.of(), ListCoder.of(RecordedInstance.Coder.of()))));
+      PCollection<String> readNow = p.apply("ReadNow", Create.of(List.of("2.2")).withCoder(StringUtf8Coder.of()));
+      PCollectionTuple out = p.apply("Touched", Create.of(List.of("2.1", "2.2")).withCoder(StringUtf8Coder.of()))
+          .apply(CarriedStudies.from(prior, none, readNow, store, now, 3));
+      PAssert.that(out.get(CarriedStudies.RESULTS)).containsInAnyOrder(
+          new StudyResult("2.1", StudyResult.State.MISSING_FROM_SOURCE, 3, List.of()),
+          new StudyResult("2.4", StudyResult.State.MISSING_FROM_SOURCE, 3, List.of()));
+      PAssert.that(out.get(CarriedStudies.TO_GROUP)).empty();
+      PAssert.that(out.get(CarriedStudies.RECONCILIATIONS)).empty();
+    });
+
+    // Recorded as missing, so the next run reports them again; the archive is never deleted.
+    List<StudyRecord> recorded = new ArrayList<>();
+    try (var files = Files.list(Path.of(now.folder()))) {
+      for (Path f : files.filter(f -> RunIndex.isJournalOf(f, now.runId())).toList()) {
+        IndexJournal.read(f, (kind, payload) -> recorded.add(StudyRecord.decode(payload)));
+      }
+    }
+    recorded.sort(java.util.Comparator.comparing(StudyRecord::studyUid));
+    assertEquals(List.of(gone.asMissingFromSource(), stillGone.asMissingFromSource()), recorded);
+    assertEquals(true, Files.exists(store.stampedFile("2.1")));
   }
 
   @Test

@@ -18,14 +18,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.ListCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pacsmigrate.transforms.io.ArchiveStore;
+import org.pacsmigrate.transforms.io.StudyWriter;
 import org.pacsmigrate.transforms.BeamTests;
 import org.pacsmigrate.transforms.model.DedupedStudy;
 import org.pacsmigrate.transforms.DeltaFixtures;
@@ -38,7 +46,8 @@ import org.pacsmigrate.transforms.WriteStudyArchives;
 
 /**
  * Runs of the write step against the index of the run before, with real instances and ZIPs on disk: the prior is
- * read back with {@link ReadPriorRun} from the journals {@link PriorRun#find} picks after {@link IndexCommit}.
+ * read back with {@link ReadPriorRun} from the journals {@link PriorRun#find} picks after {@link IndexCommit}. A
+ * delta run (not {@code full}) also reports, as {@link CarriedStudies} does, the studies gone from the source.
  */
 class WriteChangedStudiesTest {
   /** Results leave the pipeline through a static queue: the Direct runner runs in this JVM. */
@@ -68,22 +77,36 @@ class WriteChangedStudiesTest {
   }
 
   private List<StudyResult> run(boolean full, boolean commit, ReconciledStudy... studies) throws Throwable {
-    PriorRun prior = full ? PriorRun.full("test") : PriorRun.find(out().toString(), ID, false);
+    PriorRun priorRun = full ? PriorRun.full("test") : PriorRun.find(out().toString(), ID, false);
     if (!full) {
-      assertFalse(prior.isFull(), prior.line());
+      assertFalse(priorRun.isFull(), priorRun.line());
     }
     RunIndex index = RunIndex.newRun(out().toString(), ID, clock += 60_000);
     RESULTS.clear();
     BeamTests.run(p -> {
       PCollection<ReconciledStudy> in = studies.length == 0 ? p.apply(Create.empty(ReconciledStudy.Coder.of()))
           : p.apply(Create.of(List.of(studies)).withCoder(ReconciledStudy.Coder.of()));
-      PCollection<KV<String, KV<Long, StudyRecord>>> known = full ? null
-          : p.apply(ReadPriorRun.from(prior.journals(), 1, 1)).get(ReadPriorRun.STUDIES);
-      in.apply(WriteChangedStudies.with(DeltaFixtures.writer(out(), layout),
-          layout.name().toLowerCase(java.util.Locale.ROOT), index, known)
-          // 100 buckets: a study gone from the source is found whatever bucket it falls in.
-          .withExpectedFiles(50_000))
-          .apply(ParDo.of(new Collect()));
+      PCollectionTuple prior = full ? null : p.apply(ReadPriorRun.from(priorRun.journals(), 1, 1));
+      StudyWriter writer = DeltaFixtures.writer(out(), layout);
+      PCollection<StudyResult> results = in.apply(WriteChangedStudies.with(writer,
+          layout.name().toLowerCase(java.util.Locale.ROOT), index,
+          full ? null : prior.get(ReadPriorRun.STUDIES)));
+      if (!full) {
+        // As in a delta run: the studies given were read now, no file is unchanged, and a study the index knows
+        // that is not among them is gone from the source (CarriedStudies reports it).
+        List<String> uids = new ArrayList<>();
+        for (ReconciledStudy st : studies) {
+          uids.add(st.studyUid());
+        }
+        PCollection<String> readNow = p.apply("ReadNow", Create.of(uids).withCoder(StringUtf8Coder.of()));
+        PCollection<KV<Integer, List<RecordedInstance>>> noFiles = p.apply("NoFiles",
+            Create.empty(KvCoder.of(VarIntCoder.of(), ListCoder.of(RecordedInstance.Coder.of()))));
+        PCollection<StudyResult> missing = p.apply("NoneTouched", Create.empty(StringUtf8Coder.of()))
+            .apply(CarriedStudies.from(prior, noFiles, readNow, writer.store(), index, 1))
+            .get(CarriedStudies.RESULTS);
+        results = PCollectionList.of(results).and(missing).apply(Flatten.pCollections());
+      }
+      results.apply(ParDo.of(new Collect()));
     });
     lastRun = index;
     if (commit) {
