@@ -161,18 +161,11 @@ public final class CarriedStudies extends PTransform<PCollection<String>, PColle
 
   @Override
   public PCollectionTuple expand(PCollection<String> touched) {
-    int n = buckets;
     PCollectionTuple out = KeyedPCollectionTuple
         .of(RECORDS_TAG, prior.get(ReadPriorRun.STUDY_RECORDS))
-        .and(TOUCHED_TAG, touched
-            .apply("TouchedByBucket", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.integers(),
-                TypeDescriptors.strings())).via((String uid) -> KV.of(bucket(uid, n), uid)))
-            .setCoder(KvCoder.of(VarIntCoder.of(), StringUtf8Coder.of())))
+        .and(TOUCHED_TAG, byBucket(touched, "TouchedByBucket"))
         .and(FILES_TAG, unchanged)
-        .and(READ_NOW_TAG, readNow
-            .apply("ReadNowByBucket", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.integers(),
-                TypeDescriptors.strings())).via((String uid) -> KV.of(bucket(uid, n), uid)))
-            .setCoder(KvCoder.of(VarIntCoder.of(), StringUtf8Coder.of())))
+        .and(READ_NOW_TAG, byBucket(readNow, "ReadNowByBucket"))
         .apply("JoinRecords", CoGroupByKey.create())
         .apply("CarryOver", ParDo.of(new CarryFn(index, store))
             .withOutputTags(TO_GROUP, TupleTagList.of(RESULTS).and(RECONCILIATIONS)));
@@ -180,6 +173,14 @@ public final class CarriedStudies extends PTransform<PCollection<String>, PColle
     out.get(RESULTS).setCoder(StudyResult.Coder.of());
     out.get(RECONCILIATIONS).setCoder(CarriedReconciliation.Coder.of());
     return out;
+  }
+
+  private PCollection<KV<Integer, String>> byBucket(PCollection<String> studyUids, String name) {
+    int n = buckets;
+    return studyUids
+        .apply(name, MapElements.into(TypeDescriptors.kvs(TypeDescriptors.integers(), TypeDescriptors.strings()))
+            .via((String uid) -> KV.of(bucket(uid, n), uid)))
+        .setCoder(KvCoder.of(VarIntCoder.of(), StringUtf8Coder.of()));
   }
 
   /** One bucket's studies: each carried over, or its unchanged files handed on to be grouped. */
