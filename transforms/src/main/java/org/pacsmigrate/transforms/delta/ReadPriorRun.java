@@ -76,7 +76,7 @@ public final class ReadPriorRun extends PTransform<PBegin, PCollectionTuple> {
         .apply("Spread", GroupByKey.create())
         .apply("ReadJournal", ParDo.of(new ReadFn(buckets, studyBuckets)).withOutputTags(INSTANCES,
             TupleTagList.of(STUDIES).and(STUDY_RECORDS)));
-    out.get(INSTANCES).setCoder(KvCoder.of(VarIntCoder.of(), ListCoder.of(RecordedInstance.Coder.of())));
+    out.get(INSTANCES).setCoder(KvCoder.of(VarIntCoder.of(), RecordedBatchCoder.of()));
     out.get(STUDIES).setCoder(KvCoder.of(StringUtf8Coder.of(), KvCoder.of(VarLongCoder.of(),
         StudyRecord.Coder.of())));
     out.get(STUDY_RECORDS).setCoder(KvCoder.of(VarIntCoder.of(), ListCoder.of(RecordedStudy.Coder.of())));

@@ -48,6 +48,11 @@ public final class RecordedInstance {
     return new RecordedInstance(run, payload, front(payload));
   }
 
+  /** A record as a coder gives it back: its front is read when asked for. */
+  static RecordedInstance decoded(long run, byte[] payload) {
+    return new RecordedInstance(run, payload, null);
+  }
+
   public static RecordedInstance of(long run, ParsedInstance instance) {
     try {
       return of(run, org.apache.beam.sdk.util.CoderUtils.encodeToByteArray(ParsedInstanceCoder.of(), instance));
@@ -130,7 +135,7 @@ public final class RecordedInstance {
     @Override
     public RecordedInstance decode(InputStream in) throws IOException {
       long run = LONG.decode(in);
-      return new RecordedInstance(run, BYTES.decode(in), null);
+      return decoded(run, BYTES.decode(in));
     }
   }
 

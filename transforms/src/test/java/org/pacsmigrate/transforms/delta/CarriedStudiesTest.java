@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.testing.PAssert;
@@ -132,7 +131,7 @@ class CarriedStudiesTest {
     BeamTests.run(p -> {
       PCollectionTuple prior = p.apply(ReadPriorRun.from(journals, 1, 5));
       PCollection<KV<Integer, List<RecordedInstance>>> files = p.apply("Unchanged", Create.of(batches)
-          .withCoder(KvCoder.of(VarIntCoder.of(), ListCoder.of(RecordedInstance.Coder.of()))));
+          .withCoder(KvCoder.of(VarIntCoder.of(), RecordedBatchCoder.of())));
       // 1.2: a file read now belongs to it.
       PCollection<String> readNow = p.apply("ReadNow", Create.of(List.of("1.2", "1.9")).withCoder(
           StringUtf8Coder.of()));
@@ -172,7 +171,7 @@ class CarriedStudiesTest {
     BeamTests.run(p -> {
       PCollectionTuple prior = p.apply(ReadPriorRun.from(journals, 1, 3));
       PCollection<KV<Integer, List<RecordedInstance>>> none = p.apply("Unchanged",
-          Create.empty(KvCoder.of(VarIntCoder.of(), ListCoder.of(RecordedInstance.Coder.of()))));
+          Create.empty(KvCoder.of(VarIntCoder.of(), RecordedBatchCoder.of())));
       PCollection<String> readNow = p.apply("ReadNow", Create.of(List.of("2.2")).withCoder(StringUtf8Coder.of()));
       PCollectionTuple out = p.apply("Touched", Create.of(List.of("2.1", "2.2")).withCoder(StringUtf8Coder.of()))
           .apply(CarriedStudies.from(prior, none, readNow, store, now, 3));

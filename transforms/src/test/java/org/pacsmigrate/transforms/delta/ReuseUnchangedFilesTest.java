@@ -76,7 +76,7 @@ class ReuseUnchangedFilesTest {
     }
     BeamTests.run(p -> {
       PCollection<KV<Integer, List<RecordedInstance>>> before = p.apply("Prior", Create.of(batches).withCoder(
-          KvCoder.of(VarIntCoder.of(), ListCoder.of(RecordedInstance.Coder.of()))));
+          KvCoder.of(VarIntCoder.of(), RecordedBatchCoder.of())));
       PCollectionTuple out = p.apply("Listed", Create.of(chunks).withCoder(
               KvCoder.of(VarIntCoder.of(), ListCoder.of(ListedFile.Coder.of()))))
           .apply(ReuseUnchangedFiles.against(before, buckets, studyBuckets));

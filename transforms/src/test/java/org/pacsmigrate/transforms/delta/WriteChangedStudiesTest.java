@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.transforms.Create;
@@ -100,7 +99,7 @@ class WriteChangedStudiesTest {
         }
         PCollection<String> readNow = p.apply("ReadNow", Create.of(uids).withCoder(StringUtf8Coder.of()));
         PCollection<KV<Integer, List<RecordedInstance>>> noFiles = p.apply("NoFiles",
-            Create.empty(KvCoder.of(VarIntCoder.of(), ListCoder.of(RecordedInstance.Coder.of()))));
+            Create.empty(KvCoder.of(VarIntCoder.of(), RecordedBatchCoder.of())));
         PCollection<StudyResult> missing = p.apply("NoneTouched", Create.empty(StringUtf8Coder.of()))
             .apply(CarriedStudies.from(prior, noFiles, readNow, writer.store(), index, 1))
             .get(CarriedStudies.RESULTS);
