@@ -18,8 +18,8 @@ import org.pacsmigrate.transforms.model.StatelessCoder;
  * <p>Why: a grouping on the Direct runner buffers each key's values, and every bundle that adds to a key copies
  * all the values buffered before it (each encoded and decoded again). A delta run's carry-over receives the
  * unchanged files' batches from every bundle of the comparison: with one object per record, that copying grew
- * with the bundles times the records (16 s of a 200,000-file delta run); with one array per batch it is a copy
- * of the array.
+ * with the bundles times the records (16 s of step time in a 200,000-file delta run); with one array per batch
+ * it is a copy of the array.
  *
  * <p>The form: the count, then the records as one byte array, each record as its run (8 bytes), its length (4
  * bytes) and its bytes. One form per list, so deterministic.

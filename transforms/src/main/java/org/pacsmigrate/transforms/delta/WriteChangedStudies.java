@@ -86,16 +86,21 @@ public final class WriteChangedStudies extends PTransform<PCollection<Reconciled
     }
   }
 
-  /** Writes to this run's study journal; one per worker thread. */
-  abstract static class JournalingFn<I> extends JournalingDoFn<I, StudyResult> {
-    final StudyWriter writer;
+  /** Writes each study that changed, and records it in this run's study journal (one per worker thread). */
+  static final class WriteFn extends JournalingDoFn<ReconciledStudy, StudyResult> {
+    private final StudyWriter writer;
+    private final String layout;
+    private final PCollectionView<Map<String, Iterable<KV<Long, StudyRecord>>>> known;
 
-    JournalingFn(StudyWriter writer, RunIndex index) {
+    WriteFn(StudyWriter writer, String layout, RunIndex index,
+        PCollectionView<Map<String, Iterable<KV<Long, StudyRecord>>>> known) {
       super(index, "studies", 1 << 16);
       this.writer = writer;
+      this.layout = layout;
+      this.known = known;
     }
 
-    void record(StudyRecord r, boolean now) throws OutputWriteException {
+    private void record(StudyRecord r, boolean now) throws OutputWriteException {
       record(RunIndex.STUDY, r.encode(), now);
     }
 
@@ -104,7 +109,7 @@ public final class WriteChangedStudies extends PTransform<PCollection<Reconciled
      * is archived or a duplicate (a study with a file rejected at writing is done again). Before its
      * {@link StudyRecord}, which flushes both.
      */
-    void recordArchived(StudyResult result) throws OutputWriteException {
+    private void recordArchived(StudyResult result) throws OutputWriteException {
       for (ManifestRow row : result.rows()) {
         if (row.outcome() != Outcome.ARCHIVED && row.outcome() != Outcome.DUPLICATE) {
           return;
@@ -113,20 +118,8 @@ public final class WriteChangedStudies extends PTransform<PCollection<Reconciled
       record(RunIndex.ARCHIVED, CarriedStudies.encode(result), false);
     }
 
-    ArchiveStamp stamp(String studyUid) throws OutputWriteException {
+    private ArchiveStamp stamp(String studyUid) throws OutputWriteException {
       return stampOf(writer.store(), studyUid);
-    }
-  }
-
-  static final class WriteFn extends JournalingFn<ReconciledStudy> {
-    private final String layout;
-    private final PCollectionView<Map<String, Iterable<KV<Long, StudyRecord>>>> known;
-
-    WriteFn(StudyWriter writer, String layout, RunIndex index,
-        PCollectionView<Map<String, Iterable<KV<Long, StudyRecord>>>> known) {
-      super(writer, index);
-      this.layout = layout;
-      this.known = known;
     }
 
     @ProcessElement
