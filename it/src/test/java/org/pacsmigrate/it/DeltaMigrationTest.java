@@ -474,6 +474,29 @@ class DeltaMigrationTest {
   /** A ZIP as a file on disk: which file (device and inode) and when it was last written. */
   record ZipStamp(Object fileKey, FileTime modified, long size) {}
 
+  @Test
+  void onEmbeddedFlinkPassesOneAfterAnotherInOneJvmEachBuildOnTheOneBefore() throws Exception {
+    Path source = work.resolve("flink-passes-pacs");
+    SamplePacs.generate(source, new SamplePacs.Plan(3, 1, 1, 2, 3, 0, 0, 0, 0, 0, 17L));
+    Path out = work.resolve("flink-passes-out");
+    MigrationOutput passes = migrate(source, out, "--runner=FlinkRunner", "--flinkMaster=[local]", "--every=0s",
+        "--passes=3");
+    String console = passes.console();
+    String[] each = console.split("(?m)^(?=Pass \\d of 3 at )");
+    assertEquals(3, each.length, console);
+    assertTrue(each[0].startsWith("Pass 1 of 3 at ") && each[0].contains("\nFull run: no index of an earlier run in "),
+        each[0]);
+    for (int i = 1; i < 3; i++) {
+      assertTrue(each[i].contains("\nDelta run: ") && each[i].contains("\nDelta:    0 studies written, 3 left as they "
+          + "were"), each[i]);
+      assertTrue(each[i - 1].contains("\nNext pass now\n"), each[i - 1]);
+    }
+    assertTrue(console.endsWith("Stopped after 3 passes (--passes=3)\n"), console);
+    assertEquals(0, passes.count("studiesWritten"));
+    assertEquals(3, passes.count("studiesUnchanged"));
+    checkAll(passes, source);
+  }
+
   private MigrationOutput migrate(Path source, Path out, String... options) throws Exception {
     List<String> args = new ArrayList<>(List.of("--input=" + source, "--output=" + out));
     args.addAll(Arrays.asList(options));

@@ -57,6 +57,9 @@ public final class Main {
         help(out);
         return 0;
       }
+      if (RepeatedPasses.requested(args)) {
+        return RepeatedPasses.run(args, out, java.time.Clock.systemUTC(), RepeatedPasses.SLEEP);
+      }
       return migrate(args, out);
     } catch (UsageException e) {
       err.println("error: " + e.getMessage());
@@ -94,13 +97,7 @@ public final class Main {
   /** The migration job: list, parse, group by study, write the study ZIPs, write the reports. */
   static int migrate(String[] args, PrintStream out) throws IOException {
     long start = System.currentTimeMillis();
-    OptionsRegistration.forArgs(args, MigrationOptions.class);
-    MigrationOptions options;
-    try {
-      options = PipelineOptionsFactory.fromArgs(args).withValidation().as(MigrationOptions.class);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
-    }
+    MigrationOptions options = options(args);
     String output = Locations.absolute(options.getOutput());
     options.setOutput(output);
     InputChecks.notEmpty(options.getInput());
@@ -183,6 +180,16 @@ public final class Main {
     }
     printResult(output, options.getDryRun(), out);
     return 0;
+  }
+
+  /** The job's options as the command line gives them; a mistake is a {@link UsageException}. */
+  static MigrationOptions options(String[] args) {
+    OptionsRegistration.forArgs(args, MigrationOptions.class);
+    try {
+      return PipelineOptionsFactory.fromArgs(args).withValidation().as(MigrationOptions.class);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
   }
 
   /** The reconciliation options, read and checked before the job starts (a mistake is exit code 2). */

@@ -102,4 +102,19 @@ public interface MigrationOptions extends PipelineOptions {
   boolean getFull();
 
   void setFull(boolean value);
+
+  @Description("Make delta passes over and over, one starting every DURATION (30s, 15m, 2h, or ISO-8601 such as "
+      + "PT15M; a pass that takes longer is followed at once by the next): keeps the archive in step with a legacy "
+      + "PACS that still receives studies, up to cutover. Each pass is a whole run (archive, reports, index) of "
+      + "what changed since the pass before, in the same JVM, so passes after the first start warm. Stop with "
+      + "Ctrl-C (a pass stopped midway is resumed by the next run, like any stopped run) or with --passes. Needs "
+      + "--input; not with --full or --dryRun.")
+  String getEvery();
+
+  void setEvery(String value);
+
+  @Description("With --every: stop after this many passes (default: until stopped).")
+  Integer getPasses();
+
+  void setPasses(Integer value);
 }
