@@ -13,8 +13,10 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.pacsmigrate.transforms.model.PackedListCoder;
 
 /**
  * A {@link GroupByKey} by a text key (a Study Instance UID, a PatientID) that on the Direct runner groups in
@@ -68,7 +70,7 @@ public final class GroupInBatches<V>
         KvCoder.of(records.getKeyCoder(), IterableCoder.of(records.getValueCoder()));
     return input
         .apply("KeyByBatch", ParDo.of(new BatchKeyFn<V>(batches)))
-        .setCoder(KvCoder.of(VarIntCoder.of(), records))
+        .setCoder(KvCoder.of(VarIntCoder.of(), PackedListCoder.of(records)))
         .apply("GroupByBatch", GroupByKey.create())
         .apply("SplitIntoGroups", ParDo.of(new SplitFn<V>()))
         .setCoder(groups);
@@ -85,16 +87,44 @@ public final class GroupInBatches<V>
     return Math.floorMod(key.hashCode(), batches);
   }
 
-  static final class BatchKeyFn<V> extends DoFn<KV<String, V>, KV<Integer, KV<String, V>>> {
+  /**
+   * A bundle's elements, a list per batch, handed on when the bundle ends (or {@value #MAX_HELD} are held): the
+   * grouping then buffers, and copies at each later bundle, one array per bundle and batch, not each element
+   * (the copying of single records was 0.9 s of step time in a run of 20,000 files).
+   */
+  static final class BatchKeyFn<V> extends DoFn<KV<String, V>, KV<Integer, List<KV<String, V>>>> {
+    /** Elements held at most, whatever the bundle's size. */
+    static final int MAX_HELD = 2_000;
+
     private final int batches;
+    private transient Map<Integer, List<KV<String, V>>> held;
+    private transient int count;
 
     BatchKeyFn(int batches) {
       this.batches = batches;
     }
 
+    @StartBundle
+    public void startBundle() {
+      held = new TreeMap<>();
+      count = 0;
+    }
+
     @ProcessElement
-    public void process(@Element KV<String, V> element, OutputReceiver<KV<Integer, KV<String, V>>> out) {
-      out.output(KV.of(batchOf(element.getKey(), batches), element));
+    public void process(@Element KV<String, V> element, OutputReceiver<KV<Integer, List<KV<String, V>>>> out) {
+      held.computeIfAbsent(batchOf(element.getKey(), batches), b -> new ArrayList<>()).add(element);
+      if (++count >= MAX_HELD) {
+        held.forEach((batch, list) -> out.output(KV.of(batch, list)));
+        startBundle();
+      }
+    }
+
+    /** In the global window, where GroupByKey puts its output too: the job is a batch job. */
+    @FinishBundle
+    public void finishBundle(FinishBundleContext c) {
+      held.forEach((batch, list) -> c.output(KV.of(batch, list), GlobalWindow.INSTANCE.maxTimestamp(),
+          GlobalWindow.INSTANCE));
+      held = null;
     }
   }
 
@@ -102,13 +132,16 @@ public final class GroupInBatches<V>
    * One batch's elements, as one group per key (a key's values in the order the batch gave them). Keys are
    * compared as strings, which for UTF-8 text is what the grouping compares (the encoded bytes).
    */
-  static final class SplitFn<V> extends DoFn<KV<Integer, Iterable<KV<String, V>>>, KV<String, Iterable<V>>> {
+  static final class SplitFn<V>
+      extends DoFn<KV<Integer, Iterable<List<KV<String, V>>>>, KV<String, Iterable<V>>> {
     @ProcessElement
-    public void process(@Element KV<Integer, Iterable<KV<String, V>>> batch,
+    public void process(@Element KV<Integer, Iterable<List<KV<String, V>>>> batch,
         OutputReceiver<KV<String, Iterable<V>>> out) {
       Map<String, List<V>> groups = new TreeMap<>();
-      for (KV<String, V> element : batch.getValue()) {
-        groups.computeIfAbsent(element.getKey(), k -> new ArrayList<>()).add(element.getValue());
+      for (List<KV<String, V>> part : batch.getValue()) {
+        for (KV<String, V> element : part) {
+          groups.computeIfAbsent(element.getKey(), k -> new ArrayList<>()).add(element.getValue());
+        }
       }
       groups.forEach((key, values) -> out.output(KV.of(key, values)));
     }

@@ -19,6 +19,7 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.junit.jupiter.api.Test;
+import org.pacsmigrate.transforms.model.PackedListCoder;
 import org.pacsmigrate.transforms.model.ParsedInstance;
 import org.pacsmigrate.transforms.model.ParsedInstanceCoder;
 
@@ -89,8 +90,9 @@ class GroupByStudyTest {
     expected.values().forEach(Collections::sort);
     BeamTests.run(p -> {
       PCollection<KV<String, Iterable<ParsedInstance>>> split = p
-          .apply(Create.of(KV.<Integer, Iterable<KV<String, ParsedInstance>>>of(7, records))
-              .withCoder(KvCoder.of(VarIntCoder.of(), IterableCoder.of(RECORD))))
+          .apply(Create.of(KV.<Integer, Iterable<List<KV<String, ParsedInstance>>>>of(7,
+                  List.of(records.subList(0, 25), records.subList(25, 60))))
+              .withCoder(KvCoder.of(VarIntCoder.of(), IterableCoder.of(PackedListCoder.of(RECORD)))))
           .apply(ParDo.of(new GroupInBatches.SplitFn<ParsedInstance>()))
           .setCoder(KvCoder.of(StringUtf8Coder.of(), IterableCoder.of(ParsedInstanceCoder.of())));
       PAssert.that(split).satisfies(groups -> {
