@@ -22,6 +22,7 @@ import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.pacsmigrate.transforms.model.PackedListCoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,7 +77,7 @@ public final class ReadPriorRun extends PTransform<PBegin, PCollectionTuple> {
         .apply("Spread", GroupByKey.create())
         .apply("ReadJournal", ParDo.of(new ReadFn(buckets, studyBuckets)).withOutputTags(INSTANCES,
             TupleTagList.of(STUDIES).and(STUDY_RECORDS)));
-    out.get(INSTANCES).setCoder(KvCoder.of(VarIntCoder.of(), RecordedBatchCoder.of()));
+    out.get(INSTANCES).setCoder(KvCoder.of(VarIntCoder.of(), PackedListCoder.of(RecordedInstance.Coder.of())));
     out.get(STUDIES).setCoder(KvCoder.of(StringUtf8Coder.of(), KvCoder.of(VarLongCoder.of(),
         StudyRecord.Coder.of())));
     out.get(STUDY_RECORDS).setCoder(KvCoder.of(VarIntCoder.of(), ListCoder.of(RecordedStudy.Coder.of())));

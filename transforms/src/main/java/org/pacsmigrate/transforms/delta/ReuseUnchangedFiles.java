@@ -25,6 +25,7 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.pacsmigrate.transforms.MigrationMetrics;
 import org.pacsmigrate.transforms.model.ListedFile;
+import org.pacsmigrate.transforms.model.PackedListCoder;
 
 /**
  * Splits the listing against the index: a file listed with the size and modification time an earlier run
@@ -104,7 +105,7 @@ public final class ReuseUnchangedFiles extends PTransform<PCollection<KV<Integer
             .withOutputTags(TO_PARSE, TupleTagList.of(UNCHANGED).and(TOUCHED_STUDIES)));
     out.get(TO_PARSE).setCoder(ListedFile.Coder.of());
     out.get(TOUCHED_STUDIES).setCoder(StringUtf8Coder.of());
-    out.get(UNCHANGED).setCoder(KvCoder.of(VarIntCoder.of(), RecordedBatchCoder.of()));
+    out.get(UNCHANGED).setCoder(KvCoder.of(VarIntCoder.of(), PackedListCoder.of(RecordedInstance.Coder.of())));
     return out;
   }
 

@@ -2,7 +2,6 @@ package org.pacsmigrate.transforms.model;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,7 +15,6 @@ import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.util.CoderUtils;
 
 /**
  * A list coded as one array of bytes, and decoded into a list that keeps that array: encoding it again writes the
@@ -75,15 +73,26 @@ public final class PackedListCoder<T> extends CustomCoder<List<T>> {
     return new Packed<>(element, bytes, starts);
   }
 
+  /** Each element encoded in place after a length that is filled in once it is known: one buffer for all. */
   private byte[] pack(List<T> values) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    DataOutputStream out = new DataOutputStream(bytes);
+    Buffer out = new Buffer();
     for (T v : values) {
-      byte[] e = CoderUtils.encodeToByteArray(element, v);
-      out.writeInt(e.length);
-      out.write(e);
+      int at = out.size();
+      out.write(new byte[Integer.BYTES]);
+      element.encode(v, out, Coder.Context.OUTER);
+      out.putInt(at, out.size() - at - Integer.BYTES);
     }
-    return bytes.toByteArray();
+    return out.toByteArray();
+  }
+
+  private static final class Buffer extends ByteArrayOutputStream {
+    Buffer() {
+      super(1 << 12);
+    }
+
+    void putInt(int at, int value) {
+      ByteBuffer.wrap(buf, at, Integer.BYTES).putInt(value);
+    }
   }
 
   @Override

@@ -31,6 +31,7 @@ import org.pacsmigrate.transforms.reconcile.Level;
 import org.pacsmigrate.transforms.reconcile.PatientSummary;
 import org.pacsmigrate.transforms.reconcile.Severity;
 import org.pacsmigrate.transforms.reconcile.StudyContext;
+import org.pacsmigrate.transforms.model.PackedListCoder;
 
 /**
  * Which studies a delta run carries over from the index, with journals written as runs write them and archives
@@ -131,7 +132,7 @@ class CarriedStudiesTest {
     BeamTests.run(p -> {
       PCollectionTuple prior = p.apply(ReadPriorRun.from(journals, 1, 5));
       PCollection<KV<Integer, List<RecordedInstance>>> files = p.apply("Unchanged", Create.of(batches)
-          .withCoder(KvCoder.of(VarIntCoder.of(), RecordedBatchCoder.of())));
+          .withCoder(KvCoder.of(VarIntCoder.of(), PackedListCoder.of(RecordedInstance.Coder.of()))));
       // 1.2: a file read now belongs to it.
       PCollection<String> readNow = p.apply("ReadNow", Create.of(List.of("1.2", "1.9")).withCoder(
           StringUtf8Coder.of()));
@@ -171,7 +172,7 @@ class CarriedStudiesTest {
     BeamTests.run(p -> {
       PCollectionTuple prior = p.apply(ReadPriorRun.from(journals, 1, 3));
       PCollection<KV<Integer, List<RecordedInstance>>> none = p.apply("Unchanged",
-          Create.empty(KvCoder.of(VarIntCoder.of(), RecordedBatchCoder.of())));
+          Create.empty(KvCoder.of(VarIntCoder.of(), PackedListCoder.of(RecordedInstance.Coder.of()))));
       PCollection<String> readNow = p.apply("ReadNow", Create.of(List.of("2.2")).withCoder(StringUtf8Coder.of()));
       PCollectionTuple out = p.apply("Touched", Create.of(List.of("2.1", "2.2")).withCoder(StringUtf8Coder.of()))
           .apply(CarriedStudies.from(prior, none, readNow, store, now, 3));

@@ -26,6 +26,7 @@ import org.pacsmigrate.transforms.DeltaFixtures;
 import org.pacsmigrate.transforms.model.ListedFile;
 import org.pacsmigrate.transforms.model.ParsedInstance;
 import org.pacsmigrate.transforms.model.ParsedInstanceCoder;
+import org.pacsmigrate.transforms.model.PackedListCoder;
 
 class ReuseUnchangedFilesTest {
   private static final long T1 = 1_700_000_000_000L;
@@ -76,7 +77,7 @@ class ReuseUnchangedFilesTest {
     }
     BeamTests.run(p -> {
       PCollection<KV<Integer, List<RecordedInstance>>> before = p.apply("Prior", Create.of(batches).withCoder(
-          KvCoder.of(VarIntCoder.of(), RecordedBatchCoder.of())));
+          KvCoder.of(VarIntCoder.of(), PackedListCoder.of(RecordedInstance.Coder.of()))));
       PCollectionTuple out = p.apply("Listed", Create.of(chunks).withCoder(
               KvCoder.of(VarIntCoder.of(), ListCoder.of(ListedFile.Coder.of()))))
           .apply(ReuseUnchangedFiles.against(before, buckets, studyBuckets));

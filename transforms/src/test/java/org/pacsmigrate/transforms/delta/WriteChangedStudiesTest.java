@@ -42,6 +42,7 @@ import org.pacsmigrate.transforms.model.ParsedInstance;
 import org.pacsmigrate.transforms.model.ReconciledStudy;
 import org.pacsmigrate.transforms.model.StudyResult;
 import org.pacsmigrate.transforms.WriteStudyArchives;
+import org.pacsmigrate.transforms.model.PackedListCoder;
 
 /**
  * Runs of the write step against the index of the run before, with real instances and ZIPs on disk: the prior is
@@ -99,7 +100,7 @@ class WriteChangedStudiesTest {
         }
         PCollection<String> readNow = p.apply("ReadNow", Create.of(uids).withCoder(StringUtf8Coder.of()));
         PCollection<KV<Integer, List<RecordedInstance>>> noFiles = p.apply("NoFiles",
-            Create.empty(KvCoder.of(VarIntCoder.of(), RecordedBatchCoder.of())));
+            Create.empty(KvCoder.of(VarIntCoder.of(), PackedListCoder.of(RecordedInstance.Coder.of()))));
         PCollection<StudyResult> missing = p.apply("NoneTouched", Create.empty(StringUtf8Coder.of()))
             .apply(CarriedStudies.from(prior, noFiles, readNow, writer.store(), index, 1))
             .get(CarriedStudies.RESULTS);

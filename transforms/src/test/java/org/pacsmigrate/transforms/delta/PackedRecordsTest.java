@@ -13,10 +13,14 @@ import org.apache.beam.sdk.util.CoderUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pacsmigrate.transforms.DeltaFixtures;
+import org.pacsmigrate.transforms.model.PackedListCoder;
 import org.pacsmigrate.transforms.model.ParsedInstance;
 
-/** Batches of index records as one array: the same records back, and the array written again as it was read. */
-class RecordedBatchCoderTest {
+/**
+ * Batches of index records as one packed list ({@link PackedListCoder} of {@link RecordedInstance.Coder}): the same
+ * records back, their front fields and whole record readable, and the array written again as it was read.
+ */
+class PackedRecordsTest {
   @TempDir Path dir;
 
   private RecordedInstance record(long run, String study, int n) throws Exception {
@@ -32,7 +36,7 @@ class RecordedBatchCoderTest {
     for (int i = 0; i < 50; i++) {
       batch.add(record(1_700_000_000_000L + i % 3, "1.2." + i % 7, i));
     }
-    RecordedBatchCoder coder = RecordedBatchCoder.of();
+    PackedListCoder<RecordedInstance> coder = PackedListCoder.of(RecordedInstance.Coder.of());
     CoderProperties.coderDecodeEncodeEqual(coder, batch);
     CoderProperties.coderDecodeEncodeEqual(coder, List.of());
     CoderProperties.coderDeterministic(coder, batch, new ArrayList<>(batch));
@@ -53,7 +57,7 @@ class RecordedBatchCoderTest {
 
   @Test
   void aBatchWhoseCountDoesNotMatchItsRecordsIsRefused() throws Exception {
-    RecordedBatchCoder coder = RecordedBatchCoder.of();
+    PackedListCoder<RecordedInstance> coder = PackedListCoder.of(RecordedInstance.Coder.of());
     byte[] two = CoderUtils.encodeToByteArray(coder, List.of(record(1, "1.2.3", 1), record(1, "1.2.3", 2)));
     two[0] = 1; // the count (a one-byte VarInt): one record, in the bytes of two
     assertThrows(IOException.class, () -> coder.decode(new java.io.ByteArrayInputStream(two)));
