@@ -108,7 +108,7 @@ public interface MigrationOptions extends PipelineOptions {
       + "PACS that still receives studies, up to cutover. Each pass is a whole run (archive, reports, index) of "
       + "what changed since the pass before, in the same JVM, so passes after the first start warm. Stop with "
       + "Ctrl-C (a pass stopped midway is resumed by the next run, like any stopped run) or with --passes. Needs "
-      + "--input; not with --full or --dryRun.")
+      + "--input; not with --full, --dryRun or a gs:// output (they keep no index to build on).")
   String getEvery();
 
   void setEvery(String value);
