@@ -56,9 +56,7 @@ class RepeatedPassesTest {
 
   @Test
   void argumentsThatCannotMakeDeltaPassesStopBeforeAnyPass(@TempDir Path work) throws IOException {
-    Path in = work.resolve("pacs");
-    SamplePacs.generate(in, PLAN);
-    String input = "--input=" + in;
+    String input = "--input=" + generated(work);
     String output = "--output=" + work.resolve("out");
     assertRefused("--passes needs --every", input, output, "--passes=2");
     assertRefused("--passes must be at least 1, not 0", input, output, "--every=1m", "--passes=0");
@@ -72,9 +70,8 @@ class RepeatedPassesTest {
 
   @Test
   void eachPassDoesWhatChangedSinceThePassBefore(@TempDir Path work) throws IOException {
-    Path source = work.resolve("pacs");
+    Path source = generated(work);
     Path out = work.resolve("out");
-    SamplePacs.generate(source, PLAN);
     List<Instant> waitedFor = new ArrayList<>();
     List<Instant> passStarts = new ArrayList<>();
     RepeatedPasses.Wait changeTheSource = when -> {
@@ -131,9 +128,8 @@ class RepeatedPassesTest {
 
   @Test
   void aPassThatFailsStopsThePassesWithItsExitCode(@TempDir Path work) throws IOException {
-    Path source = work.resolve("pacs");
+    Path source = generated(work);
     Path out = work.resolve("out");
-    SamplePacs.generate(source, PLAN);
     List<Instant> waits = new ArrayList<>();
     RepeatedPasses.Wait breakTheOutput = when -> {
       waits.add(when);
@@ -155,6 +151,13 @@ class RepeatedPassesTest {
     assertTrue(console.endsWith("Stopped: pass 2 failed (exit code 1)\n"), console);
     assertTrue(console.contains("\nThe job failed: cannot write the output " + out), console);
     assertEquals("not a folder", Files.readString(out.resolve("reports")));
+  }
+
+  /** The sample source, in {@code work/pacs}. */
+  private static Path generated(Path work) throws IOException {
+    Path source = work.resolve("pacs");
+    SamplePacs.generate(source, PLAN);
+    return source;
   }
 
   /** Each pass's lines, from its "Pass N" line on. */

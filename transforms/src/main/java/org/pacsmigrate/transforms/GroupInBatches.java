@@ -115,7 +115,8 @@ public final class GroupInBatches<V>
       held.computeIfAbsent(batchOf(element.getKey(), batches), b -> new ArrayList<>()).add(element);
       if (++count >= MAX_HELD) {
         held.forEach((batch, list) -> out.output(KV.of(batch, list)));
-        startBundle();
+        held.clear();
+        count = 0;
       }
     }
 

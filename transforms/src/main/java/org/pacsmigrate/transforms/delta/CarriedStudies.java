@@ -274,7 +274,7 @@ public final class CarriedStudies extends PTransform<PCollection<String>, PColle
         return; // files recorded by a run that stopped before writing their study: nothing was archived
       }
       StudyRecord known = k.latest.study();
-      if (known.stamp().equals(WriteChangedStudies.stampOf(store, uid))) {
+      if (known.stamp().equals(ArchiveStamp.of(store, uid))) {
         record(RunIndex.STUDY, known.asMissingFromSource().encode(), true);
         out.get(RESULTS).output(new StudyResult(uid, StudyResult.State.MISSING_FROM_SOURCE, known.zipBytes(),
             List.of()));
@@ -294,7 +294,7 @@ public final class CarriedStudies extends PTransform<PCollection<String>, PColle
         }
       }
       // An archive changed or gone since it was recorded is written again.
-      return k.written.get(run).study().stamp().equals(WriteChangedStudies.stampOf(store, uid)) ? run : -1;
+      return k.written.get(run).study().stamp().equals(ArchiveStamp.of(store, uid)) ? run : -1;
     }
   }
 }

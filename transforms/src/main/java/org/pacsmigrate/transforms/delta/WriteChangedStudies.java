@@ -1,11 +1,6 @@
 package org.pacsmigrate.transforms.delta;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 import org.apache.beam.sdk.transforms.View;
@@ -68,24 +63,6 @@ public final class WriteChangedStudies extends PTransform<PCollection<Reconciled
         .setCoder(StudyResult.Coder.of());
   }
 
-  /** How a study's archive is found on disk now; {@link ArchiveStamp#NONE} when it is not there. */
-  static ArchiveStamp stampOf(org.pacsmigrate.transforms.io.ArchiveStore store, String studyUid)
-      throws OutputWriteException {
-    Path file = store.stampedFile(studyUid);
-    if (file == null) {
-      return ArchiveStamp.NONE;
-    }
-    try {
-      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-      Instant t = a.lastModifiedTime().toInstant();
-      return new ArchiveStamp(a.size(), t.getEpochSecond() * 1_000_000_000L + t.getNano());
-    } catch (NoSuchFileException e) {
-      return ArchiveStamp.NONE;
-    } catch (IOException e) {
-      throw OutputWriteException.of(file.toString(), e);
-    }
-  }
-
   /** Writes each study that changed, and records it in this run's study journal (one per worker thread). */
   static final class WriteFn extends JournalingDoFn<ReconciledStudy, StudyResult> {
     private final StudyWriter writer;
@@ -119,7 +96,7 @@ public final class WriteChangedStudies extends PTransform<PCollection<Reconciled
     }
 
     private ArchiveStamp stamp(String studyUid) throws OutputWriteException {
-      return stampOf(writer.store(), studyUid);
+      return ArchiveStamp.of(writer.store(), studyUid);
     }
 
     @ProcessElement

@@ -80,7 +80,7 @@ class CarriedStudiesTest {
     Path zip = store.stampedFile(study);
     Files.createDirectories(zip.getParent());
     Files.write(zip, new byte[] {1, 2, 3});
-    return new StudyRecord(study, new byte[32], false, 1, 3, WriteChangedStudies.stampOf(store, study));
+    return new StudyRecord(study, new byte[32], false, 1, 3, ArchiveStamp.of(store, study));
   }
 
   private String journal(long run, List<KV<Byte, byte[]>> records) throws Exception {
